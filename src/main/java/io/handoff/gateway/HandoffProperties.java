@@ -1,0 +1,75 @@
+package io.handoff.gateway;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/** Everything under {@code handoff.*}; the names are the public contract (shared/spec/gateway-api.md §2). */
+@ConfigurationProperties("handoff")
+public record HandoffProperties(
+        @DefaultValue Api api,
+        Map<String, Destination> destinations,
+        String defaultDestination,
+        @DefaultValue Callback callback,
+        @DefaultValue LiveChat livechat,
+        @DefaultValue LiveTex livetex,
+        @DefaultValue Retry retry) {
+
+    public HandoffProperties {
+        destinations = destinations == null ? Map.of() : new LinkedHashMap<>(destinations);
+    }
+
+    /** Bot-facing API: accepted Bearer keys and the body limit. */
+    public record Api(List<String> keys, @DefaultValue("1MB") DataSize maxBodyBytes) {
+        public Api {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+    }
+
+    /** One row of the content-based router's table. */
+    public record Destination(String provider, String description, List<String> groupIds) {
+        public Destination {
+            groupIds = groupIds == null ? List.of() : List.copyOf(groupIds);
+        }
+    }
+
+    public record Callback(String url, String secret) {
+    }
+
+    public record LiveChat(
+            @DefaultValue("https://api.livechatinc.com/v3.6") String apiUrl,
+            @DefaultValue("https://accounts.livechat.com") String accountsUrl,
+            String clientId,
+            String agentToken,
+            String refreshToken,
+            String clientSecret,
+            String organizationId,
+            String licenseId,
+            String webhookSecret,
+            /* tokens are renewed this long before LiveChat says they expire */
+            @DefaultValue("5m") Duration tokenRenewBefore,
+            /* prefix of bot lines in the transcript the operator sees (the customer authors every event) */
+            @DefaultValue("Bot: ") String botLinePrefix,
+            /* resume_chat error types meaning "the chat is still active": the handoff then posts into it */
+            @DefaultValue("chat_already_active") List<String> chatActiveErrorTypes) {
+    }
+
+    public record LiveTex(
+            @DefaultValue("https://messaging.livetex.ru/1.0") String apiUrl,
+            String key,
+            String webhookKey) {
+    }
+
+    /** Backoff for provider calls: transient failures are retried, then reported as 502/503. */
+    public record Retry(
+            @DefaultValue("3") int maxRedeliveries,
+            @DefaultValue("200ms") Duration initialDelay,
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("5s") Duration maxDelay) {
+    }
+}

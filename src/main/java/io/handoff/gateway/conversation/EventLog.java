@@ -1,0 +1,77 @@
+package io.handoff.gateway.conversation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The events the bot receives, stored before anything is acknowledged. Each gets the next {@code seq}
+ * of its conversation: the increment of {@code conversation.last_seq} locks the conversation row, so
+ * seqs have no gaps and no duplicates even with several gateway instances on one database.
+ */
+@Repository
+public class EventLog {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public EventLog(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Appends an event of {@code type} with the given fields and returns it as stored. */
+    public Map<String, Object> append(String conversationId, String type, Map<String, Object> fields) {
+        return tx.execute(status -> {
+            jdbc.update("update conversation set last_seq = last_seq + 1 where conversation_id = ?", conversationId);
+            long seq = jdbc.queryForObject("select last_seq from conversation where conversation_id = ?",
+                    Long.class, conversationId);
+            long now = clock.millis();
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("seq", seq);
+            event.put("conversationId", conversationId);
+            event.put("type", type);
+            event.put("at", Instant.ofEpochMilli(now).toString());
+            event.putAll(fields);
+            jdbc.update("insert into conversation_event (conversation_id, seq, type, body, created_at, next_attempt_at) "
+                    + "values (?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(event), now, now);
+            return event;
+        });
+    }
+
+    /** Events with {@code seq > after}, oldest first, at most {@code limit}. */
+    public List<Map<String, Object>> after(String conversationId, long after, int limit) {
+        return jdbc.query("select body from conversation_event where conversation_id = ? and seq > ? order by seq limit ?",
+                (rs, i) -> read(rs.getString(1)), conversationId, after, limit);
+    }
+
+    private String write(Map<String, Object> event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event not serializable", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> read(String body) {
+        try {
+            return json.readValue(body, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored event unreadable", e);
+        }
+    }
+}

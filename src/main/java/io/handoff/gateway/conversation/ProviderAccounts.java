@@ -1,0 +1,57 @@
+package io.handoff.gateway.conversation;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The conversation's identity on each provider: the LiveChat customer ({@code entity_id}) and its one
+ * chat, the LiveTex user. Kept so a returning client is the same customer with the same chat.
+ */
+@Repository
+public class ProviderAccounts {
+
+    /** One conversation's account on one provider. */
+    public record Account(String conversationId, String provider, String customerId, String chatId) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public ProviderAccounts(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Account> find(String conversationId, String provider) {
+        return jdbc.query("select * from provider_account where conversation_id = ? and provider = ?",
+                (rs, i) -> new Account(rs.getString("conversation_id"), rs.getString("provider"),
+                        rs.getString("customer_id"), rs.getString("chat_id")),
+                conversationId, provider).stream().findFirst();
+    }
+
+    public Optional<String> conversationOfChat(String provider, String chatId) {
+        List<String> ids = jdbc.queryForList(
+                "select conversation_id from provider_account where provider = ? and chat_id = ?",
+                String.class, provider, chatId);
+        return ids.stream().findFirst();
+    }
+
+    public void saveCustomer(String conversationId, String provider, String customerId) {
+        if (jdbc.update("update provider_account set customer_id = ? where conversation_id = ? and provider = ?",
+                customerId, conversationId, provider) == 0) {
+            try {
+                jdbc.update("insert into provider_account (conversation_id, provider, customer_id) values (?, ?, ?)",
+                        conversationId, provider, customerId);
+            } catch (DuplicateKeyException raced) {
+                saveCustomer(conversationId, provider, customerId);
+            }
+        }
+    }
+
+    public void saveChat(String conversationId, String provider, String chatId) {
+        jdbc.update("update provider_account set chat_id = ? where conversation_id = ? and provider = ?",
+                chatId, conversationId, provider);
+    }
+}

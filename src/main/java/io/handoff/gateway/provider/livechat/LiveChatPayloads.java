@@ -1,0 +1,159 @@
+package io.handoff.gateway.provider.livechat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.ProviderAccounts;
+import io.handoff.gateway.intake.SwitchRequest;
+import io.handoff.gateway.routing.Destination;
+
+/**
+ * Builds Customer Chat API v3.6 bodies from a switch. The transcript and first message travel as the
+ * chat's initial thread events, so opening a handoff costs one chat call.
+ */
+@Component("livechatPayloads")
+public class LiveChatPayloads {
+
+    /** LiveChat's limit on one message event's text; longer texts are split. */
+    static final int MAX_EVENT_TEXT = 16_000;
+
+    private final HandoffProperties.LiveChat config;
+    private final ProviderAccounts accounts;
+
+    public LiveChatPayloads(HandoffProperties properties, ProviderAccounts accounts) {
+        this.config = properties.livechat();
+        this.accounts = accounts;
+    }
+
+    public Map<String, Object> groupStatuses(Exchange exchange) {
+        return Map.of("group_ids", groupIds(exchange));
+    }
+
+    /** True when none of the destination's groups accepts chats now ({@code online} or {@code online_for_queue}). */
+    public boolean noGroupOnline(Exchange exchange) {
+        Object statuses = exchange.getMessage().getBody(Map.class).get("groups_status");
+        if (!(statuses instanceof Map<?, ?> byGroup)) {
+            return true;
+        }
+        return byGroup.values().stream().noneMatch(s -> "online".equals(s) || "online_for_queue".equals(s));
+    }
+
+    /** {@code update_customer} body from the switch's customer and attributes, or null when there is nothing to say. */
+    public Map<String, Object> customerDetails(Exchange exchange) {
+        SwitchRequest request = request(exchange);
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (request.customer() != null && request.customer().name() != null) {
+            body.put("name", request.customer().name());
+        }
+        if (request.customer() != null && request.customer().email() != null) {
+            body.put("email", request.customer().email());
+        }
+        // attributes are for the operator's eyes: session fields show in the customer details pane
+        Map<String, String> attributes = request.switchData().attributes();
+        if (!attributes.isEmpty()) {
+            List<Map<String, String>> fields = new ArrayList<>();
+            attributes.forEach((k, v) -> fields.add(Map.of(k, v)));
+            body.put("session_fields", fields);
+        }
+        return body.isEmpty() ? null : body;
+    }
+
+    /** True when the conversation's LiveChat customer already has a chat: LiveChat allows one per customer. */
+    public boolean hasChat(Exchange exchange) {
+        String chatId = accounts.find(exchange.getProperty("conversationId", String.class), LiveChatTokens.PROVIDER)
+                .map(ProviderAccounts.Account::chatId).orElse(null);
+        exchange.setProperty("livechatChatId", chatId);
+        return chatId != null;
+    }
+
+    public Map<String, Object> startChat(Exchange exchange) {
+        Map<String, Object> chat = new LinkedHashMap<>();
+        chat.put("access", Map.of("group_ids", groupIds(exchange)));
+        chat.put("thread", Map.of("events", initialEvents(exchange)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chat", chat);
+        body.put("continuous", request(exchange).switchData().ignoreOffline()); // true: no online group required
+        return body;
+    }
+
+    public Map<String, Object> resumeChat(Exchange exchange) {
+        Map<String, Object> chat = new LinkedHashMap<>();
+        chat.put("id", exchange.getProperty("livechatChatId", String.class));
+        chat.put("access", Map.of("group_ids", groupIds(exchange)));
+        chat.put("thread", Map.of("events", initialEvents(exchange)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("chat", chat);
+        body.put("continuous", request(exchange).switchData().ignoreOffline());
+        return body;
+    }
+
+    /** True when resume_chat answered that the chat is still active (types from handoff.livechat.chat-active-error-types). */
+    public boolean chatStillActive(Exchange exchange) {
+        String type = LiveChatResponses.errorTypeOf(exchange.getMessage().getBody(Map.class));
+        return type != null && config.chatActiveErrorTypes().contains(type);
+    }
+
+    /** The initial events as {@code send_event} bodies, for a chat that is still active. */
+    public List<Map<String, Object>> sendEvents(Exchange exchange) {
+        String chatId = exchange.getProperty("livechatChatId", String.class);
+        return initialEvents(exchange).stream()
+                .map(event -> Map.<String, Object>of("chat_id", chatId, "event", event))
+                .toList();
+    }
+
+    /** After start_chat: remembers the customer's one chat and exposes it as the provider chat id. */
+    public void chatStarted(Exchange exchange) {
+        String chatId = (String) exchange.getMessage().getBody(Map.class).get("chat_id");
+        accounts.saveChat(exchange.getProperty("conversationId", String.class), LiveChatTokens.PROVIDER, chatId);
+        exchange.setProperty("providerChatId", chatId);
+    }
+
+    /** After resume_chat (or posting into the active chat): the chat id is the one we had. */
+    public void chatResumed(Exchange exchange) {
+        exchange.setProperty("providerChatId", exchange.getProperty("livechatChatId", String.class));
+    }
+
+    public String csvAcceptedResumeErrors() {
+        return String.join(",", config.chatActiveErrorTypes());
+    }
+
+    List<Map<String, Object>> initialEvents(Exchange exchange) {
+        SwitchRequest request = request(exchange);
+        String idPrefix = "handoff:" + (request.requestId() != null ? request.requestId() : exchange.getExchangeId()) + ":";
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (SwitchRequest.HistoryEntry line : request.transcriptForOperator()) {
+            String text = line.fromClient() ? line.text() : config.botLinePrefix() + line.text();
+            addMessage(events, idPrefix, text);
+        }
+        String first = request.firstMessageForOperator();
+        if (first != null && !first.isBlank()) {
+            addMessage(events, idPrefix, first);
+        }
+        return events;
+    }
+
+    private static void addMessage(List<Map<String, Object>> events, String idPrefix, String text) {
+        for (int start = 0; start < text.length(); start += MAX_EVENT_TEXT) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("type", "message");
+            event.put("text", text.substring(start, Math.min(text.length(), start + MAX_EVENT_TEXT)));
+            event.put("custom_id", idPrefix + events.size());
+            event.put("recipients", "all");
+            events.add(event);
+        }
+    }
+
+    private static List<Integer> groupIds(Exchange exchange) {
+        return exchange.getProperty("destination", Destination.class).groupIds().stream().map(Integer::valueOf).toList();
+    }
+
+    private static SwitchRequest request(Exchange exchange) {
+        return exchange.getProperty("switchRequest", SwitchRequest.class);
+    }
+}

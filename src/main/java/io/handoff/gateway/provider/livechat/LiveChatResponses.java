@@ -1,0 +1,111 @@
+package io.handoff.gateway.provider.livechat;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.handoff.gateway.provider.ProviderAuthenticationException;
+import io.handoff.gateway.provider.ProviderException;
+import io.handoff.gateway.provider.ProviderTransientException;
+
+/**
+ * Reads what a LiveChat endpoint answered. Success becomes a Map body; an error becomes the exception
+ * the retry policy acts on (livechat-retry in error-handling.yaml): transient ones are retried with
+ * backoff, {@code authentication} once with fresh tokens, the rest reported to the bot as 502.
+ */
+@Component("livechatResponses")
+public class LiveChatResponses {
+
+    /** Error types LiveChat documents as temporary (reference §6). */
+    static final Set<String> TRANSIENT = Set.of("too_many_requests", "service_unavailable", "internal", "request_timeout");
+    /** Temporary types that mean "not now" rather than "broken": reported as 503 after the retries. */
+    static final Set<String> UNAVAILABLE = Set.of("too_many_requests", "service_unavailable", "request_timeout");
+
+    private final ObjectMapper json;
+
+    public LiveChatResponses(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /**
+     * Exchange property {@code livechatAcceptErrors} may list (comma-separated) error types the caller
+     * handles itself: they come back as the body {@code {"error": {...}}} instead of an exception.
+     */
+    public Map<String, Object> read(Exchange exchange) {
+        String accepted = exchange.getProperty("livechatAcceptErrors", String.class);
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String text = exchange.getMessage().getBody(String.class);
+        exchange.getMessage().removeHeaders("*");
+        Map<String, Object> body = parse(text);
+        if (status >= 200 && status < 300) {
+            exchange.removeProperty("livechatAcceptErrors");
+            return body;
+        }
+        String type = errorType(body);
+        String message = errorMessage(body);
+        if (type != null && accepted != null && Arrays.asList(accepted.split(",")).contains(type)) {
+            exchange.removeProperty("livechatAcceptErrors");
+            return body;
+        }
+        if ("authentication".equals(type) || status == 401) {
+            throw new ProviderAuthenticationException("LiveChat", status, type, message);
+        }
+        if (status >= 500 || status == 429 || (type != null && TRANSIENT.contains(type))) {
+            boolean unavailable = status == 429 || status == 503 || status == 504 || (type != null && UNAVAILABLE.contains(type));
+            throw new ProviderTransientException("LiveChat", status, type, message, unavailable);
+        }
+        throw new ProviderException("LiveChat", status, type, message, false, false);
+    }
+
+    /** The error type of an accepted error body, or null for a success body. */
+    public static String errorTypeOf(Map<String, Object> body) {
+        return body.containsKey("error") ? errorType(body) : null;
+    }
+
+    private Map<String, Object> parse(String text) {
+        if (text == null || text.isBlank()) {
+            return new LinkedHashMap<>();
+        }
+        try {
+            Object parsed = json.readValue(text, Object.class);
+            if (parsed instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> body = (Map<String, Object>) map;
+                return body;
+            }
+        } catch (JsonProcessingException notJson) {
+            // an HTML error page from a proxy, say: classified by status alone
+        }
+        return new LinkedHashMap<>();
+    }
+
+    /** The three shapes LiveChat uses: API errors, OAuth errors of the accounts service, RFC 6749 errors. */
+    private static String errorType(Map<String, Object> body) {
+        if (body.get("error") instanceof Map<?, ?> error && error.get("type") instanceof String type) {
+            return type;
+        }
+        if (body.get("oauth_exception") instanceof String type) {
+            return type;
+        }
+        return body.get("error") instanceof String type ? type : null;
+    }
+
+    private static String errorMessage(Map<String, Object> body) {
+        Object message = null;
+        if (body.get("error") instanceof Map<?, ?> error) {
+            message = error.get("message");
+        } else if (body.containsKey("exception_description")) {
+            message = body.get("exception_description");
+        } else if (body.containsKey("error_description")) {
+            message = body.get("error_description");
+        }
+        return message == null ? null : String.valueOf(message);
+    }
+}

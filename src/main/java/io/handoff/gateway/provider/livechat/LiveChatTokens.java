@@ -1,0 +1,230 @@
+package io.handoff.gateway.provider.livechat;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.ProviderAccounts;
+import io.handoff.gateway.intake.ProblemException;
+
+/**
+ * LiveChat credentials for the enrichment routes: the agent token (static, or refreshed from the
+ * refresh token), one customer token per conversation (agent_token grant; the first grant creates the
+ * LiveChat customer, whose entity_id is stored so a returning client stays the same customer), and the
+ * organization id, learned once. Tokens live in memory only and are renewed shortly before they expire.
+ */
+@Component("livechatTokens")
+public class LiveChatTokens {
+
+    public static final String PROVIDER = "livechat";
+    private static final Logger log = LoggerFactory.getLogger(LiveChatTokens.class);
+
+    /** A bearer token and the moment it stops being used. */
+    record Token(String value, long renewAtMillis) {
+    }
+
+    private final HandoffProperties.LiveChat config;
+    private final ProviderAccounts accounts;
+    private final Clock clock;
+    private final Map<String, Token> customerTokens = new ConcurrentHashMap<>();
+    private volatile Token agentToken;
+    private volatile String organizationId;
+
+    final AtomicLong cacheHits = new AtomicLong();
+    final AtomicLong customerGrants = new AtomicLong();
+    final AtomicLong agentRefreshes = new AtomicLong();
+    final AtomicLong authenticationFailures = new AtomicLong();
+
+    public LiveChatTokens(HandoffProperties properties, ProviderAccounts accounts, Clock clock) {
+        this.config = properties.livechat();
+        this.accounts = accounts;
+        this.clock = clock;
+        this.organizationId = blankToNull(config.organizationId());
+    }
+
+    // ---- agent token
+
+    /** Sets exchange property {@code livechatAgentToken} when a static or still-fresh token is at hand. */
+    public void useAgentToken(Exchange exchange) {
+        if (blankToNull(config.agentToken()) != null) {
+            exchange.setProperty("livechatAgentToken", config.agentToken());
+            return;
+        }
+        if (blankToNull(config.refreshToken()) == null || blankToNull(config.clientSecret()) == null) {
+            throw new ProblemException(502, "provider-error", "Operator platform error",
+                    "LiveChat credentials are not configured: set handoff.livechat.agent-token, or "
+                            + "handoff.livechat.refresh-token and handoff.livechat.client-secret", null);
+        }
+        Token token = agentToken;
+        if (token != null && clock.millis() < token.renewAtMillis()) {
+            exchange.setProperty("livechatAgentToken", token.value());
+        }
+    }
+
+    /** Form body of {@code POST /v2/token} with {@code grant_type=refresh_token}. */
+    public String refreshRequest() {
+        return form(Map.of("grant_type", "refresh_token", "refresh_token", config.refreshToken(),
+                "client_id", clientId(), "client_secret", config.clientSecret()));
+    }
+
+    public void agentTokenRefreshed(Exchange exchange, Map<String, Object> body) {
+        String token = requireText(body, "access_token");
+        agentToken = new Token(token, renewAt(body));
+        agentRefreshes.incrementAndGet();
+        learnOrganizationId(body);
+        exchange.setProperty("livechatAgentToken", token);
+        log.info("LiveChat agent token refreshed");
+    }
+
+    // ---- customer token
+
+    /** Sets {@code livechatCustomerToken} when the conversation's customer token is cached and fresh. */
+    public void useCustomerToken(Exchange exchange) {
+        Token token = customerTokens.get(conversationId(exchange));
+        if (token != null && clock.millis() < token.renewAtMillis()) {
+            cacheHits.incrementAndGet();
+            exchange.setProperty("livechatCustomerToken", token.value());
+        }
+    }
+
+    /** JSON body of the agent_token grant; a known customer is named by its entity_id. */
+    public Map<String, Object> customerGrantRequest(Exchange exchange) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("grant_type", "agent_token");
+        body.put("client_id", clientId());
+        body.put("response_type", "token");
+        accounts.find(conversationId(exchange), PROVIDER)
+                .map(ProviderAccounts.Account::customerId)
+                .ifPresent(entityId -> body.put("entity_id", entityId));
+        return body;
+    }
+
+    public void customerGranted(Exchange exchange, Map<String, Object> body) {
+        String conversationId = conversationId(exchange);
+        String token = requireText(body, "access_token");
+        String entityId = requireText(body, "entity_id");
+        customerTokens.put(conversationId, new Token(token, renewAt(body)));
+        customerGrants.incrementAndGet();
+        accounts.saveCustomer(conversationId, PROVIDER, entityId);
+        learnOrganizationId(body);
+        exchange.setProperty("livechatCustomerToken", token);
+        log.info("conversation={} LiveChat customer token granted", conversationId);
+    }
+
+    /** Drops what LiveChat refused, so the retried call obtains fresh tokens (see livechat-retry). */
+    public void dropTokens(Exchange exchange) {
+        authenticationFailures.incrementAndGet();
+        String conversationId = exchange.getProperty("conversationId", String.class);
+        if (conversationId != null) {
+            customerTokens.remove(conversationId);
+        }
+        agentToken = null;
+        exchange.removeProperty("livechatCustomerToken");
+        exchange.removeProperty("livechatAgentToken");
+        log.info("conversation={} LiveChat refused a token; obtaining a fresh one", conversationId);
+    }
+
+    /** Forgets every cached token (an operations action). */
+    public int dropAll() {
+        int dropped = customerTokens.size() + (agentToken == null ? 0 : 1);
+        customerTokens.clear();
+        agentToken = null;
+        return dropped;
+    }
+
+    // ---- organization id
+
+    /** Sets {@code livechatOrganizationId} when known (configured, or learned from a grant). */
+    public void useOrganizationId(Exchange exchange) {
+        if (organizationId != null) {
+            exchange.setProperty("livechatOrganizationId", organizationId);
+        }
+    }
+
+    public String licenseId() {
+        String licenseId = blankToNull(config.licenseId());
+        if (licenseId == null) {
+            throw new ProblemException(502, "provider-error", "Operator platform error",
+                    "LiveChat organization_id is unknown: set handoff.livechat.organization-id or handoff.livechat.license-id", null);
+        }
+        return licenseId;
+    }
+
+    public void organizationFound(Exchange exchange, Map<String, Object> body) {
+        learnOrganizationId(body);
+        if (organizationId == null) {
+            throw new ProblemException(502, "provider-error", "Operator platform error",
+                    "LiveChat get_dynamic_configuration returned no organization_id", null);
+        }
+        exchange.setProperty("livechatOrganizationId", organizationId);
+    }
+
+    public long cacheHits() {
+        return cacheHits.get();
+    }
+
+    public long customerGrants() {
+        return customerGrants.get();
+    }
+
+    public long agentRefreshes() {
+        return agentRefreshes.get();
+    }
+
+    public long authenticationFailures() {
+        return authenticationFailures.get();
+    }
+
+    private void learnOrganizationId(Map<String, Object> body) {
+        Object id = body.get("organization_id");
+        if (organizationId == null && id instanceof String s && !s.isBlank()) {
+            organizationId = s;
+            log.info("LiveChat organization_id learned: {}", s);
+        }
+    }
+
+    private long renewAt(Map<String, Object> body) {
+        long expiresIn = body.get("expires_in") instanceof Number n ? n.longValue() : 28_800L;
+        return clock.millis() + expiresIn * 1000 - config.tokenRenewBefore().toMillis();
+    }
+
+    private String clientId() {
+        if (blankToNull(config.clientId()) == null) {
+            throw new ProblemException(502, "provider-error", "Operator platform error",
+                    "handoff.livechat.client-id is not configured", null);
+        }
+        return config.clientId();
+    }
+
+    private static String conversationId(Exchange exchange) {
+        return exchange.getProperty("conversationId", String.class);
+    }
+
+    private static String requireText(Map<String, Object> body, String field) {
+        if (body.get(field) instanceof String s && !s.isBlank()) {
+            return s;
+        }
+        throw new IllegalStateException("LiveChat token response has no " + field);
+    }
+
+    private static String form(Map<String, String> fields) {
+        StringBuilder form = new StringBuilder();
+        fields.forEach((k, v) -> form.append(form.isEmpty() ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return form.toString();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
