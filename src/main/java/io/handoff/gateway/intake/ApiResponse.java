@@ -34,7 +34,7 @@ public class ApiResponse {
 
     /** Answers again with a stored status and body: a repeated requestId gets the first answer. */
     public void replay(Exchange exchange, int status, String body) {
-        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE,
                 status >= 400 ? "application/problem+json" : "application/json");
@@ -42,7 +42,7 @@ public class ApiResponse {
     }
 
     void write(Exchange exchange, int status, String contentType, Object body) throws JsonProcessingException {
-        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
         exchange.getMessage().setBody(json.writeValueAsString(body));

@@ -42,16 +42,17 @@ public class LiveChatResponses {
         String accepted = exchange.getProperty("livechatAcceptErrors", String.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String text = exchange.getMessage().getBody(String.class);
-        exchange.getMessage().removeHeaders("*");
+        // the response's headers must not travel on; the retry count must, until the call succeeds
+        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
         Map<String, Object> body = parse(text);
         if (status >= 200 && status < 300) {
-            exchange.removeProperty("livechatAcceptErrors");
+            answered(exchange);
             return body;
         }
         String type = errorType(body);
         String message = errorMessage(body);
         if (type != null && accepted != null && Arrays.asList(accepted.split(",")).contains(type)) {
-            exchange.removeProperty("livechatAcceptErrors");
+            answered(exchange);
             return body;
         }
         if ("authentication".equals(type) || status == 401) {
@@ -62,6 +63,12 @@ public class LiveChatResponses {
             throw new ProviderTransientException("LiveChat", status, type, message, unavailable);
         }
         throw new ProviderException("LiveChat", status, type, message, false, false);
+    }
+
+    /** The call is settled: the next call starts with a fresh retry count and accepts no errors. */
+    private static void answered(Exchange exchange) {
+        exchange.getMessage().removeHeaders("CamelRedelivery*");
+        exchange.removeProperty("livechatAcceptErrors");
     }
 
     /** The error type of an accepted error body, or null for a success body. */

@@ -1,0 +1,1416 @@
+package io.handoff.gateway.fakes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Stateful in-process fake of the LiveChat APIs the gateway talks to: the accounts token endpoints, the Customer
+ * Chat Web API v3.6 and the license webhooks sent back to the gateway. Shapes follow
+ * {@code shared/reference/livechat-api.md}; it checks what the real service checks (organization_id, token,
+ * Content-Type, body shape, one chat per customer, CDN-only file URLs) so a protocol mistake fails a test.
+ *
+ * <p>Order of checks on a Customer API call: organization_id, customer token, Content-Type, body shape. A call that
+ * passes them is recorded (see {@link #count}) and only then may consume a {@link #failNext} fault, so an injected
+ * failure never changes state. State checks (chat limit, offline groups, inactive chat) come after that.
+ *
+ * <p>Webhooks: the operator methods ({@link #agentSays} etc.) POST synchronously and return the HTTP status (0 when
+ * no {@link #webhookTarget} is set, -1 when it cannot be reached). Customer send_event and deactivate_chat fire
+ * {@code incoming_event} / {@code chat_deactivated} asynchronously, after the response, as the real service does;
+ * start_chat and resume_chat events do not (LiveChat reports those as {@code incoming_chat}, not modelled here).
+ *
+ * <p>Thread-safe: all state is guarded by one lock, which is never held while sleeping or sending a webhook.
+ */
+public final class FakeLiveChat implements AutoCloseable {
+
+    public static final String CLIENT_ID = "fake-client-id";
+    public static final String CLIENT_SECRET = "fake-client-secret";
+    public static final String REFRESH_TOKEN = "fake-refresh-token";
+    /** Always accepted as an agent token, like a long-lived token configured in the gateway. */
+    public static final String AGENT_TOKEN = "dal:static-agent-token";
+    public static final String ORGANIZATION_ID = "390e44e6-f1e6-4c8e-9a6d-74a14508c2e1";
+    public static final String LICENSE_ID = "104130623";
+    public static final String ACCOUNT_ID = "5f1c3a2e-8d4b-4c6a-9e7f-0a1b2c3d4e5f";
+    /** UNVERIFIED: the real error type for the one-chat-per-customer limit is undocumented. */
+    public static final String CHAT_LIMIT_ERROR_TYPE = "validation";
+    /** UNVERIFIED: the real error type for resume_chat on an active chat is undocumented (SDK: CHAT_ALREADY_ACTIVE). */
+    public static final String CHAT_ACTIVE_ERROR_TYPE = "chat_already_active";
+    public static final long DEFAULT_TOKEN_TTL_SECONDS = 28_800;
+    public static final int MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+    public static final int MAX_MESSAGE_CHARS = 16_384;
+    /** Group 0 is LiveChat's default group ("all agents"); start_chat without access targets it. */
+    public static final int DEFAULT_GROUP = 0;
+
+    private static final String API_PREFIX = "/v3.6";
+    private static final String ACCOUNTS_PREFIX = "/accounts";
+    private static final String CUSTOMER_ACTION = API_PREFIX + "/customer/action/";
+    private static final String CDN_PREFIX = "/cdn/";
+    private static final Set<String> CUSTOMER_METHODS = Set.of("list_group_statuses", "update_customer",
+            "start_chat", "resume_chat", "send_event", "deactivate_chat", "get_chat", "list_chats", "upload_file");
+    private static final Set<String> FAULTABLE_METHODS = Stream.concat(CUSTOMER_METHODS.stream(),
+            Stream.of("get_dynamic_configuration", "customer_token", "token")).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> GROUP_STATUSES = Set.of("online", "online_for_queue", "offline");
+    private static final Set<String> ACCEPTING_STATUSES = Set.of("online", "online_for_queue");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter CREATED_AT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm and delayed ACKs every response
+        // then takes ~40 ms. The property is read once, when the first JDK HttpServer in the JVM starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HttpClient webhookClient;
+    private final Object lock = new Object();
+    private volatile boolean down;
+
+    // Id sequences survive reset() so that ids cached by the gateway in an earlier test never alias new ones.
+    private final AtomicLong agentTokenSeq = new AtomicLong();
+    private final AtomicLong customerTokenSeq = new AtomicLong();
+    private final AtomicLong chatSeq = new AtomicLong();
+    private final AtomicLong threadSeq = new AtomicLong();
+    // Like a registered webhook's id: stable per action.
+    private final Map<String, String> webhookIds = new ConcurrentHashMap<>();
+
+    // Everything below is guarded by lock.
+    private long agentTokenTtlSeconds;
+    private long customerTokenTtlSeconds;
+    private boolean omitOrganizationIdInGrant;
+    private final Map<String, Instant> agentTokens = new HashMap<>();
+    private final Map<String, IssuedToken> customerTokens = new HashMap<>();
+    private final Map<String, Customer> customers = new LinkedHashMap<>();
+    private final Map<String, Chat> chats = new LinkedHashMap<>();
+    private final Map<String, UploadedFile> filesByUrl = new HashMap<>();
+    private final Map<String, UploadedFile> filesByPath = new HashMap<>();
+    private final Map<Integer, String> groupStatuses = new TreeMap<>();
+    private final Map<String, List<Call>> calls = new HashMap<>();
+    private final Map<String, Deque<Fault>> faults = new HashMap<>();
+    private final Map<String, Deque<Duration>> delays = new HashMap<>();
+    private String webhookUrl;
+    private String webhookSecret;
+    private Webhook lastWebhook;
+    private int lastWebhookStatus;
+    private final List<JsonNode> webhooksSent = new ArrayList<>();
+
+    private FakeLiveChat() throws IOException {
+        executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "fake-livechat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        webhookClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(executor)
+                .build();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        resetState();
+        server.start();
+    }
+
+    /** Starts a fake on 127.0.0.1 with an ephemeral port. */
+    public static FakeLiveChat start() {
+        try {
+            return new FakeLiveChat();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start FakeLiveChat", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- URLs and configuration
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Customer Chat API root; methods live under {@code /customer/action/<method>}. */
+    public String apiUrl() {
+        return baseUrl() + API_PREFIX;
+    }
+
+    /** Accounts (OAuth) root; the endpoints are {@code /v2/token} and {@code /v2/customer/token}. */
+    public String accountsUrl() {
+        return baseUrl() + ACCOUNTS_PREFIX;
+    }
+
+    /** Sets a group's routing status: "online", "online_for_queue" or "offline". Unknown groups do not exist. */
+    public void groupStatus(int groupId, String status) {
+        if (!GROUP_STATUSES.contains(status)) {
+            throw new IllegalArgumentException("group status must be one of " + GROUP_STATUSES + ": " + status);
+        }
+        synchronized (lock) {
+            groupStatuses.put(groupId, status);
+        }
+    }
+
+    /** Lifetime of agent tokens issued from now on. */
+    public void agentTokenTtlSeconds(long seconds) {
+        synchronized (lock) {
+            agentTokenTtlSeconds = seconds;
+        }
+    }
+
+    /** Lifetime of customer tokens issued from now on. */
+    public void customerTokenTtlSeconds(long seconds) {
+        synchronized (lock) {
+            customerTokenTtlSeconds = seconds;
+        }
+    }
+
+    /** Drops organization_id from the customer token grant response, to test a gateway that must cope without it. */
+    public void omitOrganizationIdInGrant(boolean omit) {
+        synchronized (lock) {
+            omitOrganizationIdInGrant = omit;
+        }
+    }
+
+    /** Revokes all issued agent tokens ({@link #AGENT_TOKEN} stays valid). */
+    public void expireAgentTokens() {
+        synchronized (lock) {
+            agentTokens.clear();
+        }
+    }
+
+    /** Revokes all issued customer tokens; the customers and their chats remain. */
+    public void expireCustomerTokens() {
+        synchronized (lock) {
+            customerTokens.clear();
+        }
+    }
+
+    /** Where license webhooks go; {@code null} url stops sending them. */
+    public void webhookTarget(String url, String secretKey) {
+        synchronized (lock) {
+            webhookUrl = url;
+            webhookSecret = secretKey;
+        }
+    }
+
+    // ---------------------------------------------------------------- fault injection
+
+    /**
+     * The next {@code times} calls of {@code method} that pass auth and validation answer {@code httpStatus} with
+     * {@code {"error":{"type":errorType,"message":"injected"}}} and change nothing. They still count in
+     * {@link #count}, so a test can see the retries. Method names are the Customer API methods plus
+     * "get_dynamic_configuration", "customer_token" and "token".
+     */
+    public void failNext(String method, int times, int httpStatus, String errorType) {
+        requireKnownMethod(method);
+        synchronized (lock) {
+            Deque<Fault> queue = faults.computeIfAbsent(method, m -> new ArrayDeque<>());
+            for (int i = 0; i < times; i++) {
+                queue.add(new Fault(httpStatus, errorType));
+            }
+        }
+    }
+
+    /** The next {@code times} calls of {@code method} are answered only after {@code delay} (state changes first). */
+    public void delayNext(String method, int times, Duration delay) {
+        requireKnownMethod(method);
+        synchronized (lock) {
+            Deque<Duration> queue = delays.computeIfAbsent(method, m -> new ArrayDeque<>());
+            for (int i = 0; i < times; i++) {
+                queue.add(delay);
+            }
+        }
+    }
+
+    /** While down, every connection is closed without a response, so clients see an I/O error. */
+    public void setDown(boolean down) {
+        this.down = down;
+    }
+
+    // ---------------------------------------------------------------- operator side
+
+    /** An agent joins the chat's active thread; sends {@code user_added_to_chat}. Returns the webhook's HTTP status. */
+    public int agentJoins(String chatId, String agentId, String agentName) {
+        Webhook webhook;
+        synchronized (lock) {
+            Chat chat = existingChat(chatId);
+            ChatThread thread = chat.activeThread();
+            chat.agents.put(agentId, agentName);
+            ObjectNode payload = payload(chat, thread);
+            payload.set("user", object().put("id", agentId).put("name", agentName).put("type", "agent"));
+            payload.put("reason", "manual").put("requester_id", agentId);
+            webhook = webhook("user_added_to_chat", payload);
+        }
+        return deliverAsOperator(webhook);
+    }
+
+    /** An agent's message on the active thread; sends {@code incoming_event}. Returns the webhook's HTTP status. */
+    public int agentSays(String chatId, String agentId, String text) {
+        return agentEvent(chatId, agentId, object().put("type", "message").put("text", text));
+    }
+
+    /** An agent's file on the active thread; sends {@code incoming_event}. Returns the webhook's HTTP status. */
+    public int agentSendsFile(String chatId, String agentId, String url, String name, long size) {
+        return agentEvent(chatId, agentId,
+                object().put("type", "file").put("url", url).put("name", name).put("size", size));
+    }
+
+    /** An agent closes the chat (deactivates the thread); sends {@code chat_deactivated}. Returns the HTTP status. */
+    public int agentCloses(String chatId, String agentId) {
+        Webhook webhook;
+        synchronized (lock) {
+            Chat chat = existingChat(chatId);
+            ChatThread thread = chat.activeThread();
+            thread.active = false;
+            webhook = webhook("chat_deactivated", payload(chat, thread).put("user_id", agentId));
+        }
+        return deliverAsOperator(webhook);
+    }
+
+    /** Re-POSTs the exact body of the last operator webhook, as LiveChat does when it retries. */
+    public int resendLastWebhook() {
+        Webhook webhook;
+        synchronized (lock) {
+            webhook = lastWebhook;
+        }
+        if (webhook == null) {
+            throw new IllegalStateException("no operator webhook was sent yet");
+        }
+        return deliverAsOperator(webhook);
+    }
+
+    /** HTTP status of the last operator webhook (0 if none, -1 on an I/O error). */
+    public int lastWebhookStatus() {
+        synchronized (lock) {
+            return lastWebhookStatus;
+        }
+    }
+
+    /**
+     * Envelopes of all webhooks whose delivery finished, oldest first, including the asynchronous ones fired by
+     * customer calls; poll this to know a customer-side webhook has reached the gateway.
+     */
+    public List<JsonNode> webhooksSent() {
+        synchronized (lock) {
+            return deepCopies(webhooksSent);
+        }
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** Calls of {@code method} that passed auth and validation (including ones answered by an injected fault). */
+    public int count(String method) {
+        requireKnownMethod(method);
+        synchronized (lock) {
+            return calls.getOrDefault(method, List.of()).size();
+        }
+    }
+
+    /** Request bodies of the counted calls; form fields and query parameters appear as a JSON object. */
+    public List<JsonNode> bodies(String method) {
+        requireKnownMethod(method);
+        synchronized (lock) {
+            return calls.getOrDefault(method, List.of()).stream().<JsonNode>map(call -> call.body().deepCopy()).toList();
+        }
+    }
+
+    /** Request headers of the counted calls, names in lower case. */
+    public List<Map<String, String>> headers(String method) {
+        requireKnownMethod(method);
+        synchronized (lock) {
+            return calls.getOrDefault(method, List.of()).stream().map(Call::headers).toList();
+        }
+    }
+
+    public int customers() {
+        synchronized (lock) {
+            return customers.size();
+        }
+    }
+
+    /** A customer as stored by the grant and update_customer: {id, type, name?, email?, avatar?, session_fields?}. */
+    public Optional<JsonNode> customer(String entityId) {
+        synchronized (lock) {
+            return Optional.ofNullable(customers.get(entityId)).map(Customer::view);
+        }
+    }
+
+    /** The chat as get_chat shows it (latest thread), plus {@code threads}: every thread with its events. */
+    public Optional<JsonNode> chat(String chatId) {
+        synchronized (lock) {
+            Chat chat = chats.get(chatId);
+            if (chat == null) {
+                return Optional.empty();
+            }
+            ObjectNode view = chatView(chat, chat.lastThread());
+            ArrayNode threads = view.putArray("threads");
+            chat.threads.forEach(thread -> threads.add(thread.view()));
+            return Optional.of(view);
+        }
+    }
+
+    public String entityIdOfChat(String chatId) {
+        synchronized (lock) {
+            return existingChat(chatId).entityId;
+        }
+    }
+
+    /** All events of all threads of the chat, oldest first. */
+    public List<JsonNode> eventsOf(String chatId) {
+        synchronized (lock) {
+            List<JsonNode> events = new ArrayList<>();
+            existingChat(chatId).threads.forEach(thread -> events.addAll(deepCopies(thread.events)));
+            return events;
+        }
+    }
+
+    /** Whether the chat's last thread is active. */
+    public boolean isActive(String chatId) {
+        synchronized (lock) {
+            return existingChat(chatId).lastThread().active;
+        }
+    }
+
+    /**
+     * Forgets customers, tokens, chats, files, recorded calls, faults, delays and webhook history; groups go back to
+     * group 0 offline and settings to their defaults. Keeps the webhook target, which usually points at the
+     * application context shared by several tests.
+     */
+    public void reset() {
+        down = false;
+        synchronized (lock) {
+            resetState();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- HTTP plumbing
+
+    private void handle(HttpExchange exchange) {
+        try {
+            if (down) {
+                return; // the finally block closes the connection without a response
+            }
+            Request request = readRequest(exchange);
+            String operation = operationOf(request.path());
+            Reply reply;
+            try {
+                reply = dispatch(operation, request);
+            } catch (ApiError error) {
+                reply = Reply.json(error.status, error.body);
+            }
+            pause(takeDelay(operation));
+            send(exchange, reply);
+            reply.afterwards().forEach(executor::execute);
+        } catch (IOException clientGone) {
+            // nothing left to answer
+        } catch (RuntimeException bug) {
+            ObjectNode body = errorBody("internal", "fake failure: " + bug);
+            try {
+                send(exchange, Reply.json(500, body));
+            } catch (IOException | RuntimeException ignored) {
+                // the connection is closed below either way
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static Request readRequest(HttpExchange exchange) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.put(name.toLowerCase(Locale.ROOT), values.isEmpty() ? "" : values.get(0)));
+        URI uri = exchange.getRequestURI();
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        return new Request(exchange.getRequestMethod(), uri.getRawPath(), parseForm(uri.getRawQuery()),
+                Map.copyOf(headers), body);
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        exchange.getResponseBody().write(reply.body());
+    }
+
+    private static String operationOf(String path) {
+        if (path.equals(ACCOUNTS_PREFIX + "/v2/token")) {
+            return "token";
+        }
+        if (path.equals(ACCOUNTS_PREFIX + "/v2/customer/token")) {
+            return "customer_token";
+        }
+        if (path.startsWith(CUSTOMER_ACTION)) {
+            String method = path.substring(CUSTOMER_ACTION.length());
+            return CUSTOMER_METHODS.contains(method) || method.equals("get_dynamic_configuration") ? method : null;
+        }
+        return path.startsWith(CDN_PREFIX) ? "cdn" : null;
+    }
+
+    private Reply dispatch(String operation, Request request) {
+        if (operation == null) {
+            throw new ApiError(404, errorBody("not_found", null));
+        }
+        String verb = operation.equals("cdn") || operation.equals("get_dynamic_configuration") ? "GET" : "POST";
+        if (!verb.equals(request.verb())) {
+            throw apiError(405, "validation", operation + " must be called with " + verb);
+        }
+        return switch (operation) {
+            case "token" -> agentTokenGrant(request);
+            case "customer_token" -> customerTokenGrant(request);
+            case "get_dynamic_configuration" -> dynamicConfiguration(request);
+            case "cdn" -> cdnFile(request);
+            default -> customerCall(operation, request);
+        };
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    private Reply agentTokenGrant(Request request) {
+        if (!"application/x-www-form-urlencoded".equals(mediaType(request))) {
+            throw tokenError("invalid_request", "body must be application/x-www-form-urlencoded");
+        }
+        Map<String, String> form = parseForm(new String(request.body(), StandardCharsets.UTF_8));
+        if (!"refresh_token".equals(form.get("grant_type"))) {
+            throw tokenError("unsupported_grant_type", "grant_type must be refresh_token");
+        }
+        if (!REFRESH_TOKEN.equals(form.get("refresh_token"))
+                || !CLIENT_ID.equals(form.get("client_id"))
+                || !CLIENT_SECRET.equals(form.get("client_secret"))) {
+            throw tokenError("invalid_grant", "invalid refresh_token, client_id or client_secret");
+        }
+        synchronized (lock) {
+            ObjectNode recorded = object();
+            form.forEach(recorded::put);
+            accept("token", request, recorded);
+            String token = "dal:agent-" + agentTokenSeq.incrementAndGet();
+            agentTokens.put(token, Instant.now().plusSeconds(agentTokenTtlSeconds));
+            return Reply.json(200, object()
+                    .put("access_token", token)
+                    .put("account_id", ACCOUNT_ID)
+                    .put("expires_in", agentTokenTtlSeconds)
+                    .put("organization_id", ORGANIZATION_ID)
+                    .put("scope", "customers:own")
+                    .put("refresh_token", REFRESH_TOKEN) // server-side refresh tokens do not rotate
+                    .put("token_type", "Bearer"));
+        }
+    }
+
+    private Reply customerTokenGrant(Request request) {
+        synchronized (lock) {
+            String agentToken = bearerToken(request);
+            if (agentToken == null || !isLiveAgentToken(agentToken)) {
+                throw oauthError("invalid_request", "invalid agent token");
+            }
+            JsonNode body;
+            try {
+                body = JSON.readTree(request.body());
+            } catch (IOException e) {
+                throw oauthError("invalid_request", "body must be JSON");
+            }
+            if (body == null || !body.isObject()) {
+                throw oauthError("invalid_request", "body must be a JSON object");
+            }
+            if (!"agent_token".equals(body.path("grant_type").asText(null))) {
+                throw oauthError("invalid_request", "grant_type must be agent_token");
+            }
+            if (!CLIENT_ID.equals(body.path("client_id").asText(null))) {
+                throw oauthError("unauthorized_client", "invalid client_id");
+            }
+            if (!"token".equals(body.path("response_type").asText(null))) {
+                throw oauthError("invalid_request", "response_type must be token");
+            }
+            JsonNode entityId = body.get("entity_id");
+            if (entityId != null && !(entityId.isTextual() && customers.containsKey(entityId.asText()))) {
+                throw oauthError("invalid_grant", "unknown entity_id");
+            }
+            accept("customer_token", request, body);
+            Customer customer = entityId != null ? customers.get(entityId.asText()) : newCustomer();
+            String token = "dal:cust-" + customerTokenSeq.incrementAndGet();
+            customerTokens.put(token, new IssuedToken(customer.entityId,
+                    Instant.now().plusSeconds(customerTokenTtlSeconds)));
+            ObjectNode response = object()
+                    .put("access_token", token)
+                    .put("client_id", CLIENT_ID)
+                    .put("entity_id", customer.entityId)
+                    .put("expires_in", customerTokenTtlSeconds)
+                    .put("token_type", "Bearer");
+            if (!omitOrganizationIdInGrant) {
+                response.put("organization_id", ORGANIZATION_ID);
+            }
+            return Reply.json(200, response);
+        }
+    }
+
+    private Customer newCustomer() {
+        Customer customer = new Customer(UUID.randomUUID().toString());
+        customers.put(customer.entityId, customer);
+        return customer;
+    }
+
+    private boolean isLiveAgentToken(String token) {
+        Instant expiresAt = agentTokens.get(token);
+        return token.equals(AGENT_TOKEN) || (expiresAt != null && Instant.now().isBefore(expiresAt));
+    }
+
+    // ---------------------------------------------------------------- unauthenticated GETs
+
+    private Reply dynamicConfiguration(Request request) {
+        Map<String, String> query = request.query();
+        // The docs say this method accepts license_id or organization_id.
+        boolean known = query.containsKey("license_id")
+                ? LICENSE_ID.equals(query.get("license_id"))
+                : ORGANIZATION_ID.equals(query.get("organization_id"));
+        if (!known) {
+            throw apiError(404, "license_not_found", "License not found");
+        }
+        int groupId = DEFAULT_GROUP;
+        if (query.containsKey("group_id")) {
+            try {
+                groupId = Integer.parseInt(query.get("group_id"));
+            } catch (NumberFormatException e) {
+                throw validation("group_id must be an integer");
+            }
+        }
+        synchronized (lock) {
+            ObjectNode recorded = object();
+            query.forEach(recorded::put);
+            accept("get_dynamic_configuration", request, recorded);
+            ObjectNode response = object().put("organization_id", ORGANIZATION_ID).put("group_id", groupId)
+                    .put("client_limit_exceeded", false);
+            ObjectNode livechat = response.putObject("livechat");
+            List<Integer> online = groupStatuses.entrySet().stream()
+                    .filter(entry -> entry.getValue().equals("online")).map(Map.Entry::getKey).toList();
+            if (!online.isEmpty()) { // the docs say the field is omitted when no group is online
+                online.forEach(livechat.putArray("online_group_ids")::add);
+            }
+            return Reply.json(200, response);
+        }
+    }
+
+    private Reply cdnFile(Request request) {
+        UploadedFile file;
+        synchronized (lock) {
+            file = filesByPath.get(request.path());
+        }
+        if (file == null) {
+            throw new ApiError(404, errorBody("not_found", null));
+        }
+        return new Reply(200, file.contentType(), file.bytes(), List.of());
+    }
+
+    // ---------------------------------------------------------------- Customer Chat API
+
+    private Reply customerCall(String method, Request request) {
+        String organizationId = request.query().get("organization_id");
+        if (organizationId == null) {
+            throw validation("organization_id query parameter is required");
+        }
+        if (!organizationId.equals(ORGANIZATION_ID)) {
+            throw validation("invalid organization_id");
+        }
+        synchronized (lock) {
+            Customer customer = authenticatedCustomer(request);
+            if (method.equals("upload_file")) {
+                return uploadFile(request);
+            }
+            if (!"application/json".equals(mediaType(request))) {
+                throw validation("Content-Type must be application/json");
+            }
+            JsonNode body = jsonObjectBody(request);
+            return switch (method) {
+                case "list_group_statuses" -> listGroupStatuses(request, body);
+                case "update_customer" -> updateCustomer(customer, request, body);
+                case "start_chat" -> startChat(customer, request, body);
+                case "resume_chat" -> resumeChat(customer, request, body);
+                case "send_event" -> sendEvent(customer, request, body);
+                case "deactivate_chat" -> deactivateChat(customer, request, body);
+                case "get_chat" -> getChat(customer, request, body);
+                case "list_chats" -> listChats(customer, request, body);
+                default -> throw new IllegalStateException("unrouted method " + method);
+            };
+        }
+    }
+
+    private Customer authenticatedCustomer(Request request) {
+        String token = bearerToken(request);
+        IssuedToken issued = token == null ? null : customerTokens.get(token);
+        if (issued == null || !Instant.now().isBefore(issued.expiresAt())) {
+            throw apiError(401, "authentication", "Invalid access token");
+        }
+        return customers.get(issued.entityId());
+    }
+
+    private Reply listGroupStatuses(Request request, JsonNode body) {
+        boolean all = optionalBoolean(body, "all", false);
+        List<Integer> groupIds = body.has("group_ids") ? groupIds(body) : null;
+        if (all == (groupIds != null)) {
+            throw validation("exactly one of all:true or group_ids is required");
+        }
+        accept("list_group_statuses", request, body);
+        ObjectNode statuses = object();
+        groupStatuses.forEach((id, status) -> {
+            if (all || groupIds.contains(id)) {
+                statuses.put(String.valueOf(id), status);
+            }
+        });
+        ObjectNode response = object();
+        response.set("groups_status", statuses);
+        return Reply.json(200, response);
+    }
+
+    private Reply updateCustomer(Customer customer, Request request, JsonNode body) {
+        String name = optionalText(body, "name");
+        String email = optionalText(body, "email");
+        String avatar = optionalText(body, "avatar");
+        JsonNode sessionFields = body.get("session_fields");
+        if (sessionFields != null) {
+            requireSessionFields(sessionFields);
+        }
+        if (name == null && email == null && avatar == null && sessionFields == null) {
+            throw validation("at least one of name, email, avatar, session_fields is required");
+        }
+        accept("update_customer", request, body);
+        if (name != null) {
+            customer.name = name;
+        }
+        if (email != null) {
+            customer.email = email;
+        }
+        if (avatar != null) {
+            customer.avatar = avatar;
+        }
+        if (sessionFields != null) {
+            customer.sessionFields = sessionFields.deepCopy();
+        }
+        return Reply.json(200, object());
+    }
+
+    private static void requireSessionFields(JsonNode sessionFields) {
+        if (!sessionFields.isArray()) {
+            throw validation("session_fields must be an array");
+        }
+        for (JsonNode field : sessionFields) {
+            if (!field.isObject() || field.size() != 1 || !field.elements().next().isTextual()) {
+                throw validation("each session_fields item must be an object with one string value");
+            }
+        }
+    }
+
+    private Reply startChat(Customer customer, Request request, JsonNode body) {
+        JsonNode chatSpec = optionalObject(body, "chat");
+        JsonNode access = chatSpec == null ? null : optionalObject(chatSpec, "access");
+        List<Integer> groupIds = access == null || !access.has("group_ids") ? List.of(DEFAULT_GROUP) : groupIds(access);
+        List<ObjectNode> events = threadEvents(chatSpec);
+        boolean active = optionalBoolean(body, "active", true);
+        boolean continuous = optionalBoolean(body, "continuous", false);
+        accept("start_chat", request, body);
+
+        if (customer.chatId != null) {
+            throw apiError(400, CHAT_LIMIT_ERROR_TYPE, "Chat limit reached");
+        }
+        requireReachable(groupIds, continuous);
+        Chat chat = new Chat("CH" + chatSeq.incrementAndGet(), customer.entityId, groupIds);
+        chats.put(chat.id, chat);
+        customer.chatId = chat.id;
+        ChatThread thread = chat.openThread("TH" + threadSeq.incrementAndGet(), active);
+        ObjectNode response = object().put("chat_id", chat.id).put("thread_id", thread.id);
+        addEvents(response, thread, customer.entityId, events);
+        return Reply.json(200, response);
+    }
+
+    private Reply resumeChat(Customer customer, Request request, JsonNode body) {
+        JsonNode chatSpec = optionalObject(body, "chat");
+        if (chatSpec == null) {
+            throw validation("chat is required");
+        }
+        String chatId = requiredText(chatSpec, "id");
+        JsonNode access = optionalObject(chatSpec, "access");
+        List<Integer> groupIds = access == null || !access.has("group_ids") ? null : groupIds(access);
+        List<ObjectNode> events = threadEvents(chatSpec);
+        boolean active = optionalBoolean(body, "active", true);
+        boolean continuous = optionalBoolean(body, "continuous", false);
+        accept("resume_chat", request, body);
+
+        Chat chat = ownedChat(customer, chatId);
+        if (chat.lastThread().active) {
+            throw apiError(400, CHAT_ACTIVE_ERROR_TYPE, "Chat is already active");
+        }
+        List<Integer> targetGroups = groupIds != null ? groupIds : chat.groupIds;
+        requireReachable(targetGroups, continuous);
+        chat.groupIds = targetGroups;
+        ChatThread thread = chat.openThread("TH" + threadSeq.incrementAndGet(), active);
+        ObjectNode response = object().put("thread_id", thread.id);
+        addEvents(response, thread, customer.entityId, events);
+        return Reply.json(200, response);
+    }
+
+    private Reply sendEvent(Customer customer, Request request, JsonNode body) {
+        String chatId = requiredText(body, "chat_id");
+        JsonNode eventSpec = optionalObject(body, "event");
+        if (eventSpec == null) {
+            throw validation("event is required");
+        }
+        ObjectNode event = validatedEvent(eventSpec);
+        boolean attachToLastThread = optionalBoolean(body, "attach_to_last_thread", false);
+        accept("send_event", request, body);
+
+        Chat chat = ownedChat(customer, chatId);
+        ChatThread thread = chat.lastThread();
+        if (!thread.active && !attachToLastThread) {
+            throw apiError(400, "chat_inactive", "Chat is inactive");
+        }
+        ObjectNode stored = thread.append(customer.entityId, event);
+        Webhook webhook = webhook("incoming_event", payload(chat, thread).set("event", stored.deepCopy()));
+        return Reply.json(200, object().put("event_id", stored.get("id").asText()), asyncDelivery(webhook));
+    }
+
+    private Reply deactivateChat(Customer customer, Request request, JsonNode body) {
+        String chatId = requiredText(body, "id");
+        accept("deactivate_chat", request, body);
+        Chat chat = ownedChat(customer, chatId);
+        ChatThread thread = chat.lastThread();
+        if (!thread.active) {
+            throw apiError(400, "chat_inactive", "Chat is inactive");
+        }
+        thread.active = false;
+        // The real service also reports a customer's own close, so the gateway must tolerate it.
+        Webhook webhook = webhook("chat_deactivated", payload(chat, thread).put("user_id", customer.entityId));
+        return Reply.json(200, object(), asyncDelivery(webhook));
+    }
+
+    private Reply getChat(Customer customer, Request request, JsonNode body) {
+        String chatId = requiredText(body, "chat_id");
+        String threadId = optionalText(body, "thread_id");
+        accept("get_chat", request, body);
+        Chat chat = ownedChat(customer, chatId);
+        ChatThread thread = threadId == null ? chat.lastThread() : chat.threads.stream()
+                .filter(candidate -> candidate.id.equals(threadId)).findFirst()
+                .orElseThrow(() -> validation("Thread not found"));
+        return Reply.json(200, chatView(chat, thread));
+    }
+
+    private Reply listChats(Customer customer, Request request, JsonNode body) {
+        JsonNode limit = body.get("limit");
+        if (limit != null && !(limit.isInt() && limit.asInt() >= 1 && limit.asInt() <= 25)) {
+            throw validation("limit must be an integer from 1 to 25");
+        }
+        accept("list_chats", request, body);
+        ArrayNode summaries = JSON.createArrayNode();
+        chats.values().stream().filter(chat -> chat.entityId.equals(customer.entityId)).forEach(chat -> {
+            ObjectNode summary = summaries.addObject().put("id", chat.id);
+            summary.putObject("last_thread_summary")
+                    .put("id", chat.lastThread().id)
+                    .put("active", chat.lastThread().active)
+                    .put("created_at", chat.lastThread().createdAt);
+            summary.set("access", chat.accessView());
+        });
+        ObjectNode response = object();
+        response.set("chats_summary", summaries);
+        response.put("total_chats", summaries.size());
+        return Reply.json(200, response);
+    }
+
+    private Reply uploadFile(Request request) {
+        if (!"multipart/form-data".equals(mediaType(request))) {
+            throw validation("Content-Type must be multipart/form-data");
+        }
+        List<FakeLiveChatMultipart.Part> parts;
+        try {
+            parts = FakeLiveChatMultipart.parse(request.headers().get("content-type"), request.body());
+        } catch (IllegalArgumentException e) {
+            throw validation(e.getMessage());
+        }
+        FakeLiveChatMultipart.Part part = parts.stream().filter(candidate -> candidate.name().equals("file"))
+                .findFirst().orElseThrow(() -> validation("multipart part 'file' is required"));
+        if (part.filename() == null || part.filename().isBlank()) {
+            throw validation("the file part needs a filename");
+        }
+        if (part.content().length > MAX_UPLOAD_BYTES) {
+            throw apiError(413, "entity_too_large", "Upload limit exceeded (10MB)");
+        }
+        ObjectNode recorded = object();
+        recorded.putObject("file").put("filename", part.filename()).put("content_type", part.contentType())
+                .put("size", part.content().length);
+        accept("upload_file", request, recorded);
+
+        String path = CDN_PREFIX + UUID.randomUUID() + "/"
+                + URLEncoder.encode(part.filename(), StandardCharsets.UTF_8).replace("+", "%20");
+        String url = baseUrl() + path;
+        String contentType = part.contentType() != null ? part.contentType() : "application/octet-stream";
+        UploadedFile file = new UploadedFile(part.filename(), contentType, part.content());
+        filesByUrl.put(url, file);
+        filesByPath.put(path, file);
+        return Reply.json(200, object().put("url", url));
+    }
+
+    // ---------------------------------------------------------------- validation helpers
+
+    private static JsonNode jsonObjectBody(Request request) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.body());
+        } catch (IOException e) {
+            throw validation("request body is not valid JSON");
+        }
+        if (body == null || !body.isObject()) {
+            throw validation("request body must be a JSON object");
+        }
+        return body;
+    }
+
+    private List<ObjectNode> threadEvents(JsonNode chatSpec) {
+        JsonNode thread = chatSpec == null ? null : optionalObject(chatSpec, "thread");
+        JsonNode events = thread == null ? null : thread.get("events");
+        if (events == null) {
+            return List.of();
+        }
+        if (!events.isArray()) {
+            throw validation("chat.thread.events must be an array");
+        }
+        List<ObjectNode> validated = new ArrayList<>();
+        events.forEach(event -> validated.add(validatedEvent(event)));
+        return validated;
+    }
+
+    /** Checks an event the customer sends and returns the fields to store (without id, created_at, author). */
+    private ObjectNode validatedEvent(JsonNode event) {
+        if (!event.isObject()) {
+            throw validation("event must be an object");
+        }
+        ObjectNode stored = object();
+        String customId = optionalText(event, "custom_id");
+        if (customId != null) {
+            stored.put("custom_id", customId);
+        }
+        String type = requiredText(event, "type");
+        switch (type) {
+            case "message" -> {
+                String recipients = optionalText(event, "recipients");
+                if (recipients != null && !recipients.equals("all") && !recipients.equals("agents")) {
+                    throw validation("event.recipients must be all or agents");
+                }
+                String text = requiredText(event, "text");
+                if (text.codePointCount(0, text.length()) > MAX_MESSAGE_CHARS) {
+                    throw validation("event.text is longer than " + MAX_MESSAGE_CHARS + " characters");
+                }
+                stored.put("visibility", recipients != null ? recipients : "all").put("type", "message")
+                        .put("text", text);
+            }
+            case "file" -> {
+                String url = requiredText(event, "url");
+                UploadedFile file = filesByUrl.get(url);
+                if (file == null) {
+                    throw validation("event.url must be a LiveChat CDN url returned by upload_file");
+                }
+                stored.put("visibility", "all").put("type", "file").put("url", url).put("name", file.name())
+                        .put("content_type", file.contentType()).put("size", file.bytes().length);
+                String alternativeText = optionalText(event, "alternative_text");
+                if (alternativeText != null) {
+                    stored.put("alternative_text", alternativeText);
+                }
+            }
+            default -> throw validation("event.type " + type + " is not supported by this fake");
+        }
+        JsonNode properties = event.get("properties");
+        if (properties != null) {
+            if (!properties.isObject()) {
+                throw validation("event.properties must be an object");
+            }
+            stored.set("properties", properties.deepCopy());
+        }
+        return stored;
+    }
+
+    private static List<Integer> groupIds(JsonNode container) {
+        JsonNode ids = container.get("group_ids");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) {
+            throw validation("group_ids must be a non-empty array of integers");
+        }
+        List<Integer> groupIds = new ArrayList<>();
+        for (JsonNode id : ids) {
+            if (!id.isInt()) {
+                throw validation("group_ids must contain integers, got " + id);
+            }
+            groupIds.add(id.asInt());
+        }
+        return groupIds;
+    }
+
+    private void requireReachable(List<Integer> groupIds, boolean continuous) {
+        for (int groupId : groupIds) {
+            if (!groupStatuses.containsKey(groupId)) {
+                throw apiError(400, "group_not_found", "Group " + groupId + " not found");
+            }
+        }
+        // continuous:true means "online group is not required".
+        if (!continuous && groupIds.stream().noneMatch(id -> ACCEPTING_STATUSES.contains(groupStatuses.get(id)))) {
+            throw apiError(400, "groups_offline", "Groups offline");
+        }
+    }
+
+    private Chat ownedChat(Customer customer, String chatId) {
+        Chat chat = chats.get(chatId);
+        if (chat == null || !chat.entityId.equals(customer.entityId)) {
+            throw validation("Chat not found");
+        }
+        return chat;
+    }
+
+    private Chat existingChat(String chatId) {
+        Chat chat = chats.get(chatId);
+        if (chat == null) {
+            throw new IllegalArgumentException("no chat " + chatId);
+        }
+        return chat;
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        String value = optionalText(node, field);
+        if (value == null || value.isEmpty()) {
+            throw validation(field + " is required and must be a non-empty string");
+        }
+        return value;
+    }
+
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw validation(field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private static boolean optionalBoolean(JsonNode node, String field, boolean defaultValue) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!value.isBoolean()) {
+            throw validation(field + " must be a boolean");
+        }
+        return value.asBoolean();
+    }
+
+    private static JsonNode optionalObject(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value != null && !value.isObject()) {
+            throw validation(field + " must be an object");
+        }
+        return value;
+    }
+
+    /** Records a call that passed auth and validation, then lets a pending fault answer it before any state change. */
+    private void accept(String method, Request request, JsonNode recordedBody) {
+        calls.computeIfAbsent(method, m -> new ArrayList<>())
+                .add(new Call(recordedBody.deepCopy(), request.headers()));
+        Deque<Fault> pending = faults.get(method);
+        Fault fault = pending == null ? null : pending.poll();
+        if (fault != null) {
+            throw apiError(fault.status(), fault.type(), "injected");
+        }
+    }
+
+    private Duration takeDelay(String operation) {
+        synchronized (lock) {
+            Deque<Duration> pending = operation == null ? null : delays.get(operation);
+            Duration delay = pending == null ? null : pending.poll();
+            return delay == null ? Duration.ZERO : delay;
+        }
+    }
+
+    private static void pause(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- webhooks
+
+    private static ObjectNode payload(Chat chat, ChatThread thread) {
+        return object().put("chat_id", chat.id).put("thread_id", thread.id);
+    }
+
+    private int agentEvent(String chatId, String agentId, ObjectNode event) {
+        Webhook webhook;
+        synchronized (lock) {
+            Chat chat = existingChat(chatId);
+            ChatThread thread = chat.activeThread();
+            ObjectNode stored = thread.append(agentId, event.put("visibility", "all"));
+            webhook = webhook("incoming_event", payload(chat, thread).set("event", stored.deepCopy()));
+        }
+        return deliverAsOperator(webhook);
+    }
+
+    /** Builds the envelope for the current target, or null when no target is set. Call with the lock held. */
+    private Webhook webhook(String action, ObjectNode payload) {
+        if (webhookUrl == null) {
+            return null;
+        }
+        ObjectNode envelope = object()
+                .put("webhook_id", webhookIds.computeIfAbsent(action, a -> UUID.randomUUID().toString().replace("-", "")))
+                .put("secret_key", webhookSecret)
+                .put("action", action)
+                .put("organization_id", ORGANIZATION_ID);
+        envelope.set("payload", payload);
+        envelope.putObject("additional_data");
+        try {
+            return new Webhook(webhookUrl, JSON.writeValueAsBytes(envelope), envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<Runnable> asyncDelivery(Webhook webhook) {
+        return webhook == null ? List.of() : List.of(() -> deliver(webhook));
+    }
+
+    private int deliverAsOperator(Webhook webhook) {
+        if (webhook == null) {
+            return 0;
+        }
+        synchronized (lock) {
+            lastWebhook = webhook;
+        }
+        int status = deliver(webhook);
+        synchronized (lock) {
+            lastWebhookStatus = status;
+        }
+        return status;
+    }
+
+    /** POSTs the webhook and returns its HTTP status, or -1 when the target could not be reached. */
+    private int deliver(Webhook webhook) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(webhook.url()))
+                .timeout(Duration.ofSeconds(10)) // LiveChat expects an answer within ~10 s
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(webhook.body()))
+                .build();
+        int status;
+        try {
+            status = webhookClient.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            status = -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = -1;
+        }
+        synchronized (lock) {
+            webhooksSent.add(webhook.envelope());
+        }
+        return status;
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    private void resetState() {
+        agentTokenTtlSeconds = DEFAULT_TOKEN_TTL_SECONDS;
+        customerTokenTtlSeconds = DEFAULT_TOKEN_TTL_SECONDS;
+        omitOrganizationIdInGrant = false;
+        agentTokens.clear();
+        customerTokens.clear();
+        customers.clear();
+        chats.clear();
+        filesByUrl.clear();
+        filesByPath.clear();
+        groupStatuses.clear();
+        groupStatuses.put(DEFAULT_GROUP, "offline");
+        calls.clear();
+        faults.clear();
+        delays.clear();
+        lastWebhook = null;
+        lastWebhookStatus = 0;
+        webhooksSent.clear();
+    }
+
+    private ObjectNode chatView(Chat chat, ChatThread thread) {
+        ObjectNode view = object().put("id", chat.id);
+        view.set("thread", thread.view());
+        ArrayNode users = view.putArray("users");
+        users.addObject().put("id", chat.entityId).put("type", "customer");
+        chat.agents.forEach((id, name) -> users.addObject().put("id", id).put("name", name).put("type", "agent"));
+        view.set("access", chat.accessView());
+        view.putObject("properties");
+        return view;
+    }
+
+    private static void addEvents(ObjectNode response, ChatThread thread, String authorId, List<ObjectNode> events) {
+        if (events.isEmpty()) {
+            return; // event_ids is returned only when initial events are sent
+        }
+        ArrayNode eventIds = response.putArray("event_ids");
+        events.forEach(event -> eventIds.add(thread.append(authorId, event).get("id").asText()));
+    }
+
+    private static void requireKnownMethod(String method) {
+        if (!FAULTABLE_METHODS.contains(method)) {
+            throw new IllegalArgumentException("unknown method " + method + "; known: " + FAULTABLE_METHODS);
+        }
+    }
+
+    private static String bearerToken(Request request) {
+        String authorization = request.headers().get("authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return authorization.substring(7).trim();
+    }
+
+    private static String mediaType(Request request) {
+        String contentType = request.headers().get("content-type");
+        return contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, String> parseForm(String encoded) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return values;
+        }
+        for (String pair : encoded.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            values.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
+                    URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+
+    private static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    private static List<JsonNode> deepCopies(List<? extends JsonNode> nodes) {
+        return nodes.stream().<JsonNode>map(JsonNode::deepCopy).toList();
+    }
+
+    private static ObjectNode errorBody(String type, String message) {
+        ObjectNode error = object().put("type", type);
+        if (message != null) {
+            error.put("message", message);
+        }
+        ObjectNode body = object();
+        body.set("error", error);
+        return body;
+    }
+
+    private static ApiError apiError(int status, String type, String message) {
+        return new ApiError(status, errorBody(type, message));
+    }
+
+    private static ApiError validation(String message) {
+        return apiError(400, "validation", message);
+    }
+
+    /** Error shape of the customer token endpoint (accounts service, OpenAPI spec). */
+    private static ApiError oauthError(String exception, String description) {
+        return new ApiError(401, object().put("oauth_exception", exception).put("exception_description", description));
+    }
+
+    /** Error shape of the OAuth token endpoint (RFC 6749 style). */
+    private static ApiError tokenError(String error, String description) {
+        return new ApiError(400, object().put("error", error).put("error_description", description));
+    }
+
+    // ---------------------------------------------------------------- state types
+
+    private record Request(String verb, String path, Map<String, String> query, Map<String, String> headers,
+                           byte[] body) {
+    }
+
+    /** A response plus work to run after it is sent (asynchronous webhooks, so they cannot deadlock the caller). */
+    private record Reply(int status, String contentType, byte[] body, List<Runnable> afterwards) {
+        static Reply json(int status, JsonNode body) {
+            return json(status, body, List.of());
+        }
+
+        static Reply json(int status, JsonNode body, List<Runnable> afterwards) {
+            try {
+                return new Reply(status, "application/json", JSON.writeValueAsBytes(body), afterwards);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final class ApiError extends RuntimeException {
+        final int status;
+        final JsonNode body;
+
+        ApiError(int status, JsonNode body) {
+            super(body.toString(), null, false, false);
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    private record IssuedToken(String entityId, Instant expiresAt) {
+    }
+
+    private record Call(JsonNode body, Map<String, String> headers) {
+    }
+
+    private record Fault(int status, String type) {
+    }
+
+    private record UploadedFile(String name, String contentType, byte[] bytes) {
+    }
+
+    private record Webhook(String url, byte[] body, JsonNode envelope) {
+    }
+
+    private static final class Customer {
+        final String entityId;
+        String name;
+        String email;
+        String avatar;
+        JsonNode sessionFields;
+        String chatId;
+
+        Customer(String entityId) {
+            this.entityId = entityId;
+        }
+
+        JsonNode view() {
+            ObjectNode view = object().put("id", entityId).put("type", "customer");
+            if (name != null) {
+                view.put("name", name);
+            }
+            if (email != null) {
+                view.put("email", email);
+            }
+            if (avatar != null) {
+                view.put("avatar", avatar);
+            }
+            if (sessionFields != null) {
+                view.set("session_fields", sessionFields.deepCopy());
+            }
+            return view;
+        }
+    }
+
+    private static final class Chat {
+        final String id;
+        final String entityId;
+        final List<ChatThread> threads = new ArrayList<>();
+        final Map<String, String> agents = new LinkedHashMap<>();
+        List<Integer> groupIds;
+
+        Chat(String id, String entityId, List<Integer> groupIds) {
+            this.id = id;
+            this.entityId = entityId;
+            this.groupIds = groupIds;
+        }
+
+        ChatThread openThread(String threadId, boolean active) {
+            ChatThread thread = new ChatThread(threadId, active);
+            threads.add(thread);
+            return thread;
+        }
+
+        ChatThread lastThread() {
+            return threads.get(threads.size() - 1);
+        }
+
+        /** For operator actions, which need an active thread just as a real agent does. */
+        ChatThread activeThread() {
+            ChatThread last = lastThread();
+            if (!last.active) {
+                throw new IllegalStateException("chat " + id + " has no active thread");
+            }
+            return last;
+        }
+
+        ObjectNode accessView() {
+            ObjectNode access = object();
+            groupIds.forEach(access.putArray("group_ids")::add);
+            return access;
+        }
+    }
+
+    private static final class ChatThread {
+        final String id;
+        final String createdAt = CREATED_AT.format(Instant.now());
+        final List<ObjectNode> events = new ArrayList<>();
+        boolean active;
+
+        ChatThread(String id, boolean active) {
+            this.id = id;
+            this.active = active;
+        }
+
+        /** Stores an event with LiveChat's id scheme ({@code <thread>_<k>}) and returns it. */
+        ObjectNode append(String authorId, ObjectNode fields) {
+            ObjectNode event = object().put("id", id + "_" + (events.size() + 1));
+            if (fields.has("custom_id")) {
+                event.set("custom_id", fields.get("custom_id"));
+            }
+            event.put("created_at", CREATED_AT.format(Instant.now()));
+            fields.properties().forEach(field -> {
+                if (!event.has(field.getKey())) {
+                    event.set(field.getKey(), field.getValue().deepCopy());
+                }
+            });
+            event.put("author_id", authorId);
+            events.add(event);
+            return event;
+        }
+
+        ObjectNode view() {
+            ObjectNode view = object().put("id", id).put("active", active).put("created_at", createdAt);
+            ArrayNode list = view.putArray("events");
+            events.forEach(event -> list.add(event.deepCopy()));
+            return view;
+        }
+    }
+}

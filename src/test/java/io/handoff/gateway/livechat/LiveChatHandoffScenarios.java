@@ -1,0 +1,333 @@
+package io.handoff.gateway.livechat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.conversation.ConversationState;
+import io.handoff.gateway.conversation.ConversationStore;
+import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.support.GatewayClient;
+import io.handoff.gateway.support.GatewayClient.Response;
+
+/**
+ * The backbone's user-visible behaviour, end to end over HTTP on 127.0.0.1: a bot posts switches to
+ * the gateway, the gateway talks to a fake LiveChat that checks what the real one checks. Subclasses
+ * run it on each database.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+abstract class LiveChatHandoffScenarios {
+
+    static final String API_KEY = "test-bot-key";
+    static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
+
+    /** LiveChat settings shared by the subclasses: refreshed agent token, organization id learned from the grant. */
+    static void liveChatProperties(DynamicPropertyRegistry registry) {
+        registry.add("handoff.api.keys", () -> API_KEY);
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.destinations.support.group-ids", () -> "1");
+        registry.add("handoff.destinations.billing.provider", () -> "livechat");
+        registry.add("handoff.destinations.billing.group-ids", () -> "2,3");
+        registry.add("handoff.destinations.legacy.provider", () -> "zendesk");
+        registry.add("handoff.destinations.legacy.group-ids", () -> "9");
+        registry.add("handoff.default-destination", () -> "support");
+        registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
+        registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);
+        registry.add("handoff.livechat.client-id", () -> FakeLiveChat.CLIENT_ID);
+        registry.add("handoff.livechat.refresh-token", () -> FakeLiveChat.REFRESH_TOKEN);
+        registry.add("handoff.livechat.client-secret", () -> FakeLiveChat.CLIENT_SECRET);
+        registry.add("handoff.livechat.license-id", () -> FakeLiveChat.LICENSE_ID);
+        registry.add("handoff.retry.initial-delay", () -> "20");
+        registry.add("handoff.retry.max-delay", () -> "100");
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ConversationStore conversations;
+    GatewayClient bot;
+
+    @BeforeEach
+    void freshLiveChat() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        LIVECHAT.groupStatus(2, "offline");
+        LIVECHAT.groupStatus(3, "online_for_queue");
+        bot = new GatewayClient(port, API_KEY);
+    }
+
+    static String newConversationId() {
+        return "conv-" + UUID.randomUUID();
+    }
+
+    Response handoff(String conversationId, Map<String, Object> switchData) {
+        return bot.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", conversationId, "switch", switchData)));
+    }
+
+    @Test
+    void firstHandoffGrantsACustomerChecksTheGroupAndStartsTheChatWithTheTranscript() {
+        String id = newConversationId();
+        Response answer = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of(
+                "conversationId", id,
+                "customer", Map.of("name", "Ann Client", "email", "ann@example.com"),
+                "switch", Map.of("destination", "billing", "sendMessagesToOperator", true, "sendMessageHistoryAmount", 2,
+                        "attributes", Map.of("orderId", "98765"), "closeChatPhrases", List.of("/close")),
+                "history", List.of(
+                        Map.of("from", "client", "text", "hello"),
+                        Map.of("from", "bot", "text", "How can I help?"),
+                        Map.of("from", "client", "text", "I was charged twice")))));
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.json().path("conversationId").asText()).isEqualTo(id);
+        assertThat(answer.json().path("state").asText()).isEqualTo("WAITING");
+        assertThat(answer.json().path("destination").asText()).isEqualTo("billing");
+        assertThat(answer.json().path("provider").asText()).isEqualTo("livechat");
+        String chatId = answer.json().path("providerChatId").asText();
+        assertThat(LIVECHAT.isActive(chatId)).isTrue();
+
+        // one agent token refresh, one customer grant (a new customer), one availability check, one chat call
+        assertThat(LIVECHAT.count("token")).isEqualTo(1);
+        assertThat(LIVECHAT.count("customer_token")).isEqualTo(1);
+        assertThat(LIVECHAT.bodies("customer_token").get(0).has("entity_id")).isFalse();
+        assertThat(LIVECHAT.bodies("list_group_statuses").get(0).path("group_ids").toString()).isEqualTo("[2,3]");
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(1);
+
+        JsonNode start = LIVECHAT.bodies("start_chat").get(0);
+        assertThat(start.path("chat").path("access").path("group_ids").toString()).isEqualTo("[2,3]");
+        // the last two history lines (sendMessageHistoryAmount), then firstMessage = the last client text
+        assertThat(LIVECHAT.eventsOf(chatId)).extracting(e -> e.path("text").asText())
+                .containsExactly("Bot: How can I help?", "I was charged twice", "I was charged twice");
+
+        JsonNode customer = LIVECHAT.bodies("update_customer").get(0);
+        assertThat(customer.path("name").asText()).isEqualTo("Ann Client");
+        assertThat(customer.path("email").asText()).isEqualTo("ann@example.com");
+        assertThat(customer.path("session_fields").toString()).contains("\"orderId\":\"98765\"");
+
+        Response view = bot.get("/api/v1/conversations/" + id);
+        assertThat(view.status()).isEqualTo(200);
+        assertThat(view.json().path("state").asText()).isEqualTo("WAITING");
+        assertThat(view.json().path("providerChatId").asText()).isEqualTo(chatId);
+    }
+
+    @Test
+    void aReturningClientIsTheSameCustomerAndItsChatIsResumed() {
+        String id = newConversationId();
+        String chatId = handoff(id, Map.of("firstMessage", "first time")).json().path("providerChatId").asText();
+        String entityId = LIVECHAT.entityIdOfChat(chatId);
+        LIVECHAT.agentCloses(chatId, "agent@example.com");
+        assertThat(conversations.transition(id, ConversationState.WAITING, ConversationState.BOT)).isTrue();
+        LIVECHAT.expireCustomerTokens(); // a client that comes back hours later: its old token is gone
+
+        Response again = handoff(id, Map.of("firstMessage", "I am back"));
+
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().path("providerChatId").asText()).isEqualTo(chatId);
+        assertThat(LIVECHAT.customers()).isEqualTo(1);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(1);
+        assertThat(LIVECHAT.count("resume_chat")).isEqualTo(1);
+        assertThat(LIVECHAT.bodies("customer_token")).last()
+                .satisfies(grant -> assertThat(grant.path("entity_id").asText()).isEqualTo(entityId));
+        assertThat(LIVECHAT.isActive(chatId)).isTrue();
+        assertThat(LIVECHAT.eventsOf(chatId)).extracting(e -> e.path("text").asText()).contains("first time", "I am back");
+    }
+
+    @Test
+    void tokensAreReusedAcrossHandoffsAndCallsCarryTheOrganizationId() {
+        String first = newConversationId();
+        String second = newConversationId();
+        handoff(first, Map.of("firstMessage", "one"));
+        handoff(second, Map.of("firstMessage", "two"));
+        String chat = conversations.find(first).orElseThrow().providerChatId();
+        LIVECHAT.agentCloses(chat, "agent@example.com");
+        conversations.transition(first, ConversationState.WAITING, ConversationState.BOT);
+        handoff(first, Map.of("firstMessage", "three"));
+
+        // one agent refresh for everything, one grant per conversation, none for the returning one
+        assertThat(LIVECHAT.count("token")).isEqualTo(1);
+        assertThat(LIVECHAT.count("customer_token")).isEqualTo(2);
+        assertThat(LIVECHAT.count("get_dynamic_configuration")).isZero();
+        assertThat(LIVECHAT.headers("start_chat")).allSatisfy(h ->
+                assertThat(h.get("authorization")).startsWith("Bearer dal:cust-"));
+    }
+
+    @Test
+    void aTokenLiveChatRefusesIsDroppedAndTheCallRetriedOnceWithAFreshOne() {
+        String first = newConversationId();
+        handoff(first, Map.of("firstMessage", "one"));
+        String chat = conversations.find(first).orElseThrow().providerChatId();
+        LIVECHAT.agentCloses(chat, "agent@example.com");
+        conversations.transition(first, ConversationState.WAITING, ConversationState.BOT);
+        LIVECHAT.expireCustomerTokens();
+        LIVECHAT.expireAgentTokens();
+
+        Response again = handoff(first, Map.of("firstMessage", "after expiry"));
+
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("customer_token")).isEqualTo(2);
+        assertThat(LIVECHAT.count("token")).isEqualTo(2);
+    }
+
+    @Test
+    void anOfflineGroupRefusesTheSwitchUnlessItSaysIgnoreOffline() {
+        String id = newConversationId();
+        LIVECHAT.groupStatus(1, "offline");
+
+        Response refused = handoff(id, Map.of("destination", "support", "firstMessage", "anyone?"));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.json().path("event").asText()).isEqualTo("noLivechatOperatorsOnline");
+        assertThat(refused.type()).isEqualTo("urn:handoff:problem:no-operators-online");
+        assertThat(LIVECHAT.count("start_chat")).isZero();
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
+        JsonNode events = bot.get("/api/v1/conversations/" + id + "/events").json().path("events");
+        if (!events.isMissingNode()) { // the pull API lands with the relay
+            assertThat(events.get(0).path("type").asText()).isEqualTo("noLivechatOperatorsOnline");
+        }
+
+        Response forced = handoff(id, Map.of("destination", "support", "firstMessage", "anyone?", "ignoreOffline", true));
+
+        assertThat(forced.status()).isEqualTo(201);
+        assertThat(LIVECHAT.bodies("start_chat").get(0).path("continuous").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anUnknownDestinationIsRefusedWithTheKnownOnes() {
+        Response answer = handoff(newConversationId(), Map.of("destination", "nowhere"));
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.type()).isEqualTo("urn:handoff:problem:unknown-destination");
+        assertThat(answer.json().path("knownDestinations").toString()).contains("support", "billing", "legacy");
+        assertThat(LIVECHAT.count("customer_token")).isZero();
+    }
+
+    @Test
+    void aDestinationOnAProviderNotBuiltYetIs501() {
+        Response answer = handoff(newConversationId(), Map.of("destination", "legacy"));
+
+        assertThat(answer.status()).isEqualTo(501);
+        assertThat(answer.type()).isEqualTo("urn:handoff:problem:not-implemented");
+        assertThat(answer.json().path("detail").asText()).contains("zendesk");
+    }
+
+    @Test
+    void aRepeatedRequestIdGetsTheFirstAnswerAndStartsNothing() {
+        String id = newConversationId();
+        String body = GatewayClient.json(Map.of("conversationId", id, "requestId", "req-1",
+                "switch", Map.of("firstMessage", "hi")));
+
+        Response first = bot.post("/api/v1/handoffs", body);
+        Response repeat = bot.post("/api/v1/handoffs", body);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(repeat.status()).isEqualTo(201);
+        assertThat(repeat.json()).isEqualTo(first.json());
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(1);
+
+        Response otherRequest = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", id,
+                "requestId", "req-2", "switch", Map.of("firstMessage", "hi"))));
+        assertThat(otherRequest.status()).isEqualTo(409);
+        assertThat(otherRequest.type()).isEqualTo("urn:handoff:problem:already-in-handoff");
+    }
+
+    @Test
+    void aProviderThatFailsTwiceIsRetriedAndTheHandoffSucceeds() {
+        LIVECHAT.failNext("start_chat", 2, 503, "service_unavailable");
+
+        Response answer = handoff(newConversationId(), Map.of("firstMessage", "hi"));
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(3); // the fake counts the injected failures too
+    }
+
+    @Test
+    void aProviderThatStaysDownIsReportedAndTheConversationStaysWithTheBot() {
+        String id = newConversationId();
+        String body = GatewayClient.json(Map.of("conversationId", id, "requestId", "r-down",
+                "switch", Map.of("firstMessage", "hi")));
+        LIVECHAT.setDown(true);
+        Response down;
+        try {
+            down = bot.post("/api/v1/handoffs", body);
+        } finally {
+            LIVECHAT.setDown(false);
+        }
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.type()).isEqualTo("urn:handoff:problem:provider-unavailable");
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
+
+        LIVECHAT.failNext("start_chat", 4, 500, "internal"); // the first try and its 3 redeliveries
+        Response failing = bot.post("/api/v1/handoffs", body);
+        assertThat(failing.status()).isEqualTo(502);
+        assertThat(failing.type()).isEqualTo("urn:handoff:problem:provider-error");
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(4);
+
+        // a failed (5xx) first try is not remembered: the same requestId tries again
+        Response retried = bot.post("/api/v1/handoffs", body);
+        assertThat(retried.status()).isEqualTo(201);
+    }
+
+    @Test
+    void secretsNeverReachTheLogsOrTheAnswers(CapturedOutput output) {
+        LIVECHAT.failNext("start_chat", 10, 500, "internal");
+        Response failed = handoff(newConversationId(), Map.of("firstMessage", "hi"));
+        handoff(newConversationId(), Map.of("firstMessage", "hi"));
+
+        assertThat(failed.text()).doesNotContain("dal:", FakeLiveChat.CLIENT_SECRET, FakeLiveChat.REFRESH_TOKEN);
+        assertThat(output.getAll()).doesNotContain("dal:agent-", "dal:cust-", FakeLiveChat.CLIENT_SECRET,
+                FakeLiveChat.REFRESH_TOKEN, API_KEY);
+    }
+
+    @Test
+    void badInputIsRefusedWith4xxProblemsAndRecordsNothing() {
+        String id = newConversationId();
+        Map<String, String> bodies = Map.of(
+                "{\"conversationId\": \"" + id + "\", \"switch\": {", "not valid JSON",
+                "[1, 2]", "must be a JSON object",
+                "{\"switch\": {}}", "conversationId",
+                "{\"conversationId\": \"" + id + "\"}", "switch",
+                "{\"conversationId\": \"has spaces\", \"switch\": {}}", "conversationId",
+                "{\"conversationId\": \"" + id + "\", \"switch\": {\"ignoreOffline\": \"yes\"}}", "switch.ignoreOffline",
+                "{\"conversationId\": \"" + id + "\", \"switch\": {\"closeChatPhrases\": \"stop\"}}", "switch.closeChatPhrases",
+                "{\"conversationId\": \"" + id + "\", \"switch\": {}, \"history\": [{\"from\": \"nobody\", \"text\": \"x\"}]}", "history[0].from",
+                "{\"conversationId\": \"" + id + "\", \"switch\": {\"sendMessageHistoryAmount\": -1}}", "sendMessageHistoryAmount",
+                "{\"conversationId\": \"" + id + "\", \"conversationId\": \"x\", \"switch\": {}}", "not valid JSON");
+        bodies.forEach((body, mentioned) -> {
+            Response answer = bot.post("/api/v1/handoffs", body);
+            assertThat(answer.status()).as(body).isEqualTo(400);
+            assertThat(answer.contentType()).as(body).startsWith("application/problem+json");
+            assertThat(answer.type()).as(body).isEqualTo("urn:handoff:problem:invalid-request");
+            assertThat(answer.text()).as(body).contains(mentioned);
+        });
+
+        String huge = "{\"conversationId\": \"" + id + "\", \"switch\": {\"firstMessage\": \"" + "x".repeat(1_100_000) + "\"}}";
+        assertThat(bot.post("/api/v1/handoffs", huge).status()).isEqualTo(413);
+        Response noKey = new GatewayClient(port, null).post("/api/v1/handoffs", "{}");
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.type()).isEqualTo("urn:handoff:problem:unauthorized");
+        assertThat(new GatewayClient(port, "wrong-key").post("/api/v1/handoffs", "{}").status()).isEqualTo(401);
+        assertThat(bot.send(bot.request("/api/v1/handoffs").header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))).status()).isEqualTo(415);
+
+        assertThat(bot.get("/api/v1/conversations/" + id).status()).isEqualTo(404);
+        assertThat(LIVECHAT.count("customer_token")).isZero();
+    }
+}
