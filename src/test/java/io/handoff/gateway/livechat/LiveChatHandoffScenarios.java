@@ -186,6 +186,28 @@ abstract class LiveChatHandoffScenarios {
     }
 
     @Test
+    void aCustomerTokenIsRenewedShortlyBeforeItExpires() {
+        LIVECHAT.customerTokenTtlSeconds(301); // renewed 5 minutes (token-renew-before) ahead: after 1 s
+        String id = newConversationId();
+        handoff(id, Map.of("firstMessage", "one"));
+        LIVECHAT.agentCloses(conversations.find(id).orElseThrow().providerChatId(), "agent@example.com");
+        conversations.transition(id, ConversationState.WAITING, ConversationState.BOT);
+        sleep(1_200);
+
+        assertThat(handoff(id, Map.of("firstMessage", "two")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("customer_token")).isEqualTo(2);
+        assertThat(LIVECHAT.bodies("customer_token").get(1).has("entity_id")).isTrue();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void anOfflineGroupRefusesTheSwitchUnlessItSaysIgnoreOffline() {
         String id = newConversationId();
         LIVECHAT.groupStatus(1, "offline");
