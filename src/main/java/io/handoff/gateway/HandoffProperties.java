@@ -38,7 +38,17 @@ public record HandoffProperties(
         }
     }
 
-    public record Callback(String url, String secret) {
+    /**
+     * Where bot events are pushed, how they are signed, and how a failing callback is retried: each
+     * conversation's events wait for its oldest one, with exponential backoff up to {@code maxBackoff}.
+     */
+    public record Callback(
+            String url,
+            String secret,
+            @DefaultValue("1s") Duration initialBackoff,
+            @DefaultValue("5m") Duration maxBackoff,
+            @DefaultValue("4") int parallelism,
+            @DefaultValue("1s") Duration pollInterval) {
     }
 
     public record LiveChat(
@@ -51,6 +61,8 @@ public record HandoffProperties(
             String organizationId,
             String licenseId,
             String webhookSecret,
+            /* the gateway's public base URL: when set, the relay's webhooks are registered at start-up */
+            String publicUrl,
             /* tokens are renewed this long before LiveChat says they expire */
             @DefaultValue("5m") Duration tokenRenewBefore,
             /* prefix of bot lines in the transcript the operator sees (the customer authors every event) */

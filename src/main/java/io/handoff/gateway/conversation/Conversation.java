@@ -10,6 +10,7 @@ public record Conversation(
         String operatorId,
         String operatorName,
         String handoffJson,
+        String providerThreadId,
         long lastSeq) {
 
     public boolean inHandoff() {

@@ -22,6 +22,7 @@ public class ConversationStore {
             rs.getString("operator_id"),
             rs.getString("operator_name"),
             rs.getString("handoff_json"),
+            rs.getString("provider_thread_id"),
             rs.getLong("last_seq"));
 
     private final JdbcTemplate jdbc;
@@ -68,11 +69,12 @@ public class ConversationStore {
 
     /** The handoff is open on the provider: the conversation now waits for an operator. */
     public void startHandoff(String conversationId, ConversationState state, String destination, String provider,
-                             String providerChatId, String handoffJson) {
+                             String providerChatId, String providerThreadId, String handoffJson) {
         jdbc.update("update conversation set state = ?, destination = ?, provider = ?, provider_chat_id = ?, "
-                        + "operator_id = null, operator_name = null, handoff_json = ?, lease_until = 0, updated_at = ? "
-                        + "where conversation_id = ?",
-                state.name(), destination, provider, providerChatId, handoffJson, clock.millis(), conversationId);
+                        + "provider_thread_id = ?, operator_id = null, operator_name = null, handoff_json = ?, "
+                        + "lease_until = 0, updated_at = ? where conversation_id = ?",
+                state.name(), destination, provider, providerChatId, providerThreadId, handoffJson, clock.millis(),
+                conversationId);
     }
 
     /**
@@ -82,6 +84,22 @@ public class ConversationStore {
     public boolean transition(String conversationId, ConversationState from, ConversationState to) {
         return jdbc.update("update conversation set state = ?, updated_at = ? where conversation_id = ? and state = ?",
                 to.name(), clock.millis(), conversationId, from.name()) == 1;
+    }
+
+    /**
+     * Ends the handoff: back to BOT from WAITING or OPERATOR. With a {@code threadId}, only if it is the
+     * handoff's current thread, so the late close of an earlier chat thread cannot end a newer handoff.
+     * False when there was no handoff to end.
+     */
+    public boolean finishHandoff(String conversationId, String threadId) {
+        String sql = "update conversation set state = ?, updated_at = ? where conversation_id = ? and state in (?, ?)";
+        if (threadId == null) {
+            return jdbc.update(sql, ConversationState.BOT.name(), clock.millis(), conversationId,
+                    ConversationState.WAITING.name(), ConversationState.OPERATOR.name()) == 1;
+        }
+        return jdbc.update(sql + " and (provider_thread_id is null or provider_thread_id = ?)",
+                ConversationState.BOT.name(), clock.millis(), conversationId,
+                ConversationState.WAITING.name(), ConversationState.OPERATOR.name(), threadId) == 1;
     }
 
     public void setOperator(String conversationId, String operatorId, String operatorName) {

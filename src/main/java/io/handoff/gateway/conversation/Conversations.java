@@ -58,6 +58,7 @@ public class Conversations {
         SwitchRequest request = exchange.getProperty("switchRequest", SwitchRequest.class);
         Destination destination = exchange.getProperty("destination", Destination.class);
         String providerChatId = exchange.getProperty("providerChatId", String.class);
+        String providerThreadId = exchange.getProperty("providerThreadId", String.class);
         ConversationState state;
         if (request.switchData().oneTimeMessage()) {
             // JAICP's oneTimeMessage: the operator group gets the message, the bot keeps the conversation
@@ -66,7 +67,7 @@ public class Conversations {
         } else {
             state = ConversationState.WAITING;
             store.startHandoff(conversationId, state, destination.name(), destination.provider(), providerChatId,
-                    json.writeValueAsString(request.switchData()));
+                    providerThreadId, json.writeValueAsString(request.switchData()));
         }
         log.info("conversation={} handoff started destination={} provider={} chat={} state={}",
                 conversationId, destination.name(), destination.provider(), providerChatId, state);

@@ -25,31 +25,35 @@ public class EventLog {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
+    private final EventSignals signals;
 
-    public EventLog(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock) {
+    public EventLog(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock, EventSignals signals) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
         this.clock = clock;
+        this.signals = signals;
     }
 
     /** Appends an event of {@code type} with the given fields and returns it as stored. */
     public Map<String, Object> append(String conversationId, String type, Map<String, Object> fields) {
-        return tx.execute(status -> {
+        Map<String, Object> event = tx.execute(status -> {
             jdbc.update("update conversation set last_seq = last_seq + 1 where conversation_id = ?", conversationId);
             long seq = jdbc.queryForObject("select last_seq from conversation where conversation_id = ?",
                     Long.class, conversationId);
             long now = clock.millis();
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("seq", seq);
-            event.put("conversationId", conversationId);
-            event.put("type", type);
-            event.put("at", Instant.ofEpochMilli(now).toString());
-            event.putAll(fields);
+            Map<String, Object> stored = new LinkedHashMap<>();
+            stored.put("seq", seq);
+            stored.put("conversationId", conversationId);
+            stored.put("type", type);
+            stored.put("at", Instant.ofEpochMilli(now).toString());
+            stored.putAll(fields);
             jdbc.update("insert into conversation_event (conversation_id, seq, type, body, created_at, next_attempt_at) "
-                    + "values (?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(event), now, now);
-            return event;
+                    + "values (?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(stored), now, now);
+            return stored;
         });
+        signals.stored(conversationId);
+        return event;
     }
 
     /** Events with {@code seq > after}, oldest first, at most {@code limit}. */

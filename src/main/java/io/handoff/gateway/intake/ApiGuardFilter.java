@@ -46,7 +46,8 @@ public class ApiGuardFilter extends OncePerRequestFilter {
                     "Send Authorization: Bearer <one of handoff.api.keys>");
             return;
         }
-        if ("POST".equals(request.getMethod()) && !isJson(request.getContentType())) {
+        boolean hasBody = request.getContentLengthLong() > 0 || hasBody(request);
+        if ("POST".equals(request.getMethod()) && hasBody && !isJson(request.getContentType())) {
             problem(response, 415, "unsupported-media-type", "Unsupported media type",
                     "Send the body as Content-Type: application/json");
             return;

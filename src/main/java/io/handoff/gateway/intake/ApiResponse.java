@@ -32,6 +32,11 @@ public class ApiResponse {
         write(exchange, 202, "application/json", exchange.getMessage().getBody());
     }
 
+    /** 200 {@code {"status":"ok"}}: what a platform's webhook gets once its notification is safely stored. */
+    public void acknowledge(Exchange exchange) throws JsonProcessingException {
+        write(exchange, 200, "application/json", java.util.Map.of("status", "ok"));
+    }
+
     /** Answers again with a stored status and body: a repeated requestId gets the first answer. */
     public void replay(Exchange exchange, int status, String body) {
         exchange.getMessage().removeHeaders("*", "CamelRedelivery*");

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,18 +45,24 @@ import java.util.stream.Stream;
 
 /**
  * Stateful in-process fake of the LiveChat APIs the gateway talks to: the accounts token endpoints, the Customer
- * Chat Web API v3.6 and the license webhooks sent back to the gateway. Shapes follow
- * {@code shared/reference/livechat-api.md}; it checks what the real service checks (organization_id, token,
- * Content-Type, body shape, one chat per customer, CDN-only file URLs) so a protocol mistake fails a test.
+ * Chat Web API v3.6, the Configuration API's webhook methods and the license webhooks sent back to the gateway.
+ * Shapes follow {@code shared/reference/livechat-api.md}; it checks what the real service checks (organization_id,
+ * token, Content-Type, body shape, one chat per customer, CDN-only file URLs) so a protocol mistake fails a test.
  *
  * <p>Order of checks on a Customer API call: organization_id, customer token, Content-Type, body shape. A call that
  * passes them is recorded (see {@link #count}) and only then may consume a {@link #failNext} fault, so an injected
  * failure never changes state. State checks (chat limit, offline groups, inactive chat) come after that.
+ * Configuration API calls (list_webhooks, register_webhook, unregister_webhook) check the agent token (Bearer, as
+ * the customer token grant accepts it; no organization_id), Content-Type, then body shape, in the same way.
  *
  * <p>Webhooks: the operator methods ({@link #agentSays} etc.) POST synchronously and return the HTTP status (0 when
- * no {@link #webhookTarget} is set, -1 when it cannot be reached). Customer send_event and deactivate_chat fire
+ * there is no destination, -1 when it cannot be reached). Customer send_event and deactivate_chat fire
  * {@code incoming_event} / {@code chat_deactivated} asynchronously, after the response, as the real service does;
  * start_chat and resume_chat events do not (LiveChat reports those as {@code incoming_chat}, not modelled here).
+ * Destinations: the {@link #webhookTarget}, then each url registered for the action through register_webhook (with
+ * that registration's id and secret, honouring only {@code filters.author_type}). A registration with the target's
+ * url and secret replaces the target, so a gateway that registers its own url is not called twice. Operator methods
+ * return the first destination's status. Registrations take effect at once (the real service: within 2 min).
  *
  * <p>Thread-safe: all state is guarded by one lock, which is never held while sleeping or sending a webhook.
  */
@@ -78,15 +85,26 @@ public final class FakeLiveChat implements AutoCloseable {
     public static final int MAX_MESSAGE_CHARS = 16_384;
     /** Group 0 is LiveChat's default group ("all agents"); start_chat without access targets it. */
     public static final int DEFAULT_GROUP = 0;
+    /** Actions register_webhook accepts (a subset of the real list, which also has routing_status_set etc.). */
+    public static final Set<String> WEBHOOK_ACTIONS = Set.of("incoming_event", "chat_deactivated", "incoming_chat",
+            "user_added_to_chat", "user_removed_from_chat", "chat_transferred", "event_updated", "event_deleted");
+    public static final int MAX_WEBHOOKS_PER_ACTION = 3;
+    public static final int MAX_WEBHOOK_URL_CHARS = 500;
+    /** UNVERIFIED: the real error type for unregister_webhook with an unknown id is undocumented. */
+    public static final String WEBHOOK_NOT_FOUND_ERROR_TYPE = "validation";
 
     private static final String API_PREFIX = "/v3.6";
     private static final String ACCOUNTS_PREFIX = "/accounts";
     private static final String CUSTOMER_ACTION = API_PREFIX + "/customer/action/";
+    private static final String CONFIGURATION_ACTION = API_PREFIX + "/configuration/action/";
     private static final String CDN_PREFIX = "/cdn/";
     private static final Set<String> CUSTOMER_METHODS = Set.of("list_group_statuses", "update_customer",
             "start_chat", "resume_chat", "send_event", "deactivate_chat", "get_chat", "list_chats", "upload_file");
-    private static final Set<String> FAULTABLE_METHODS = Stream.concat(CUSTOMER_METHODS.stream(),
-            Stream.of("get_dynamic_configuration", "customer_token", "token")).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> CONFIGURATION_METHODS =
+            Set.of("list_webhooks", "register_webhook", "unregister_webhook");
+    private static final Set<String> FAULTABLE_METHODS = Stream.of(CUSTOMER_METHODS, CONFIGURATION_METHODS,
+                    Set.of("get_dynamic_configuration", "customer_token", "token"))
+            .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> GROUP_STATUSES = Set.of("online", "online_for_queue", "offline");
     private static final Set<String> ACCEPTING_STATUSES = Set.of("online", "online_for_queue");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,9 +147,10 @@ public final class FakeLiveChat implements AutoCloseable {
     private final Map<String, List<Call>> calls = new HashMap<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, Deque<Duration>> delays = new HashMap<>();
+    private final Map<String, ObjectNode> registeredWebhooks = new LinkedHashMap<>();
     private String webhookUrl;
     private String webhookSecret;
-    private Webhook lastWebhook;
+    private List<Webhook> lastWebhooks = List.of();
     private int lastWebhookStatus;
     private final List<JsonNode> webhooksSent = new ArrayList<>();
 
@@ -223,7 +242,7 @@ public final class FakeLiveChat implements AutoCloseable {
         }
     }
 
-    /** Where license webhooks go; {@code null} url stops sending them. */
+    /** Where license webhooks go; {@code null} url stops sending them there (registered urls still get theirs). */
     public void webhookTarget(String url, String secretKey) {
         synchronized (lock) {
             webhookUrl = url;
@@ -236,8 +255,8 @@ public final class FakeLiveChat implements AutoCloseable {
     /**
      * The next {@code times} calls of {@code method} that pass auth and validation answer {@code httpStatus} with
      * {@code {"error":{"type":errorType,"message":"injected"}}} and change nothing. They still count in
-     * {@link #count}, so a test can see the retries. Method names are the Customer API methods plus
-     * "get_dynamic_configuration", "customer_token" and "token".
+     * {@link #count}, so a test can see the retries. Method names are the Customer API methods, "list_webhooks",
+     * "register_webhook", "unregister_webhook", "get_dynamic_configuration", "customer_token" and "token".
      */
     public void failNext(String method, int times, int httpStatus, String errorType) {
         requireKnownMethod(method);
@@ -269,7 +288,7 @@ public final class FakeLiveChat implements AutoCloseable {
 
     /** An agent joins the chat's active thread; sends {@code user_added_to_chat}. Returns the webhook's HTTP status. */
     public int agentJoins(String chatId, String agentId, String agentName) {
-        Webhook webhook;
+        List<Webhook> webhooks;
         synchronized (lock) {
             Chat chat = existingChat(chatId);
             ChatThread thread = chat.activeThread();
@@ -277,9 +296,9 @@ public final class FakeLiveChat implements AutoCloseable {
             ObjectNode payload = payload(chat, thread);
             payload.set("user", object().put("id", agentId).put("name", agentName).put("type", "agent"));
             payload.put("reason", "manual").put("requester_id", agentId);
-            webhook = webhook("user_added_to_chat", payload);
+            webhooks = webhooks("user_added_to_chat", payload);
         }
-        return deliverAsOperator(webhook);
+        return deliverAsOperator(webhooks);
     }
 
     /** An agent's message on the active thread; sends {@code incoming_event}. Returns the webhook's HTTP status. */
@@ -295,26 +314,26 @@ public final class FakeLiveChat implements AutoCloseable {
 
     /** An agent closes the chat (deactivates the thread); sends {@code chat_deactivated}. Returns the HTTP status. */
     public int agentCloses(String chatId, String agentId) {
-        Webhook webhook;
+        List<Webhook> webhooks;
         synchronized (lock) {
             Chat chat = existingChat(chatId);
             ChatThread thread = chat.activeThread();
             thread.active = false;
-            webhook = webhook("chat_deactivated", payload(chat, thread).put("user_id", agentId));
+            webhooks = webhooks("chat_deactivated", payload(chat, thread).put("user_id", agentId));
         }
-        return deliverAsOperator(webhook);
+        return deliverAsOperator(webhooks);
     }
 
-    /** Re-POSTs the exact body of the last operator webhook, as LiveChat does when it retries. */
+    /** Re-POSTs the exact bodies of the last operator webhook, as LiveChat does when it retries. */
     public int resendLastWebhook() {
-        Webhook webhook;
+        List<Webhook> webhooks;
         synchronized (lock) {
-            webhook = lastWebhook;
+            webhooks = lastWebhooks;
         }
-        if (webhook == null) {
+        if (webhooks.isEmpty()) {
             throw new IllegalStateException("no operator webhook was sent yet");
         }
-        return deliverAsOperator(webhook);
+        return deliverAsOperator(webhooks);
     }
 
     /** HTTP status of the last operator webhook (0 if none, -1 on an I/O error). */
@@ -357,6 +376,16 @@ public final class FakeLiveChat implements AutoCloseable {
         requireKnownMethod(method);
         synchronized (lock) {
             return calls.getOrDefault(method, List.of()).stream().map(Call::headers).toList();
+        }
+    }
+
+    /**
+     * Webhooks registered now, in registration order, as list_webhooks returns them:
+     * {id, action, url, secret_key, type, owner_client_id, filters?, additional_data?, description?}.
+     */
+    public List<JsonNode> registeredWebhooks() {
+        synchronized (lock) {
+            return deepCopies(List.copyOf(registeredWebhooks.values()));
         }
     }
 
@@ -410,9 +439,9 @@ public final class FakeLiveChat implements AutoCloseable {
     }
 
     /**
-     * Forgets customers, tokens, chats, files, recorded calls, faults, delays and webhook history; groups go back to
-     * group 0 offline and settings to their defaults. Keeps the webhook target, which usually points at the
-     * application context shared by several tests.
+     * Forgets customers, tokens, chats, files, registered webhooks, recorded calls, faults, delays and webhook
+     * history; groups go back to group 0 offline and settings to their defaults. Keeps the webhook target, which
+     * usually points at the application context shared by several tests.
      */
     public void reset() {
         down = false;
@@ -486,6 +515,10 @@ public final class FakeLiveChat implements AutoCloseable {
             String method = path.substring(CUSTOMER_ACTION.length());
             return CUSTOMER_METHODS.contains(method) || method.equals("get_dynamic_configuration") ? method : null;
         }
+        if (path.startsWith(CONFIGURATION_ACTION)) {
+            String method = path.substring(CONFIGURATION_ACTION.length());
+            return CONFIGURATION_METHODS.contains(method) ? method : null;
+        }
         return path.startsWith(CDN_PREFIX) ? "cdn" : null;
     }
 
@@ -502,6 +535,7 @@ public final class FakeLiveChat implements AutoCloseable {
             case "customer_token" -> customerTokenGrant(request);
             case "get_dynamic_configuration" -> dynamicConfiguration(request);
             case "cdn" -> cdnFile(request);
+            case "list_webhooks", "register_webhook", "unregister_webhook" -> configurationCall(operation, request);
             default -> customerCall(operation, request);
         };
     }
@@ -803,8 +837,8 @@ public final class FakeLiveChat implements AutoCloseable {
             throw apiError(400, "chat_inactive", "Chat is inactive");
         }
         ObjectNode stored = thread.append(customer.entityId, event);
-        Webhook webhook = webhook("incoming_event", payload(chat, thread).set("event", stored.deepCopy()));
-        return Reply.json(200, object().put("event_id", stored.get("id").asText()), asyncDelivery(webhook));
+        List<Webhook> webhooks = webhooks("incoming_event", payload(chat, thread).set("event", stored.deepCopy()));
+        return Reply.json(200, object().put("event_id", stored.get("id").asText()), asyncDelivery(webhooks));
     }
 
     private Reply deactivateChat(Customer customer, Request request, JsonNode body) {
@@ -817,8 +851,8 @@ public final class FakeLiveChat implements AutoCloseable {
         }
         thread.active = false;
         // The real service also reports a customer's own close, so the gateway must tolerate it.
-        Webhook webhook = webhook("chat_deactivated", payload(chat, thread).put("user_id", customer.entityId));
-        return Reply.json(200, object(), asyncDelivery(webhook));
+        List<Webhook> webhooks = webhooks("chat_deactivated", payload(chat, thread).put("user_id", customer.entityId));
+        return Reply.json(200, object(), asyncDelivery(webhooks));
     }
 
     private Reply getChat(Customer customer, Request request, JsonNode body) {
@@ -884,6 +918,115 @@ public final class FakeLiveChat implements AutoCloseable {
         filesByUrl.put(url, file);
         filesByPath.put(path, file);
         return Reply.json(200, object().put("url", url));
+    }
+
+    // ---------------------------------------------------------------- Configuration API (webhooks)
+
+    private Reply configurationCall(String method, Request request) {
+        synchronized (lock) {
+            String token = bearerToken(request);
+            if (token == null || !isLiveAgentToken(token)) {
+                throw apiError(401, "authentication", "Invalid access token");
+            }
+            if (!"application/json".equals(mediaType(request))) {
+                throw validation("Content-Type must be application/json");
+            }
+            JsonNode body = jsonObjectBody(request);
+            if (!CLIENT_ID.equals(requiredText(body, "owner_client_id"))) {
+                throw validation("owner_client_id must be the Client ID of an app of this organization");
+            }
+            return switch (method) {
+                case "list_webhooks" -> listWebhooks(request, body);
+                case "register_webhook" -> registerWebhook(request, body);
+                case "unregister_webhook" -> unregisterWebhook(request, body);
+                default -> throw new IllegalStateException("unrouted method " + method);
+            };
+        }
+    }
+
+    private Reply listWebhooks(Request request, JsonNode body) {
+        accept("list_webhooks", request, body);
+        ArrayNode list = JSON.createArrayNode();
+        registeredWebhooks.values().forEach(webhook -> list.add(webhook.deepCopy()));
+        return Reply.json(200, list);
+    }
+
+    private Reply registerWebhook(Request request, JsonNode body) {
+        String action = requiredText(body, "action");
+        if (!WEBHOOK_ACTIONS.contains(action)) {
+            throw validation("action must be one of " + WEBHOOK_ACTIONS);
+        }
+        String secretKey = requiredText(body, "secret_key");
+        String url = requiredText(body, "url");
+        if (url.length() > MAX_WEBHOOK_URL_CHARS || !isHttpUrl(url)) {
+            throw validation("url must be an http or https url of at most " + MAX_WEBHOOK_URL_CHARS + " characters");
+        }
+        String type = requiredText(body, "type");
+        if (!type.equals("license") && !type.equals("bot")) {
+            throw validation("type must be license or bot");
+        }
+        JsonNode filters = optionalObject(body, "filters");
+        String authorType = filters == null ? null : optionalText(filters, "author_type");
+        if (authorType != null && !authorType.equals("customer") && !authorType.equals("agent")) {
+            throw validation("filters.author_type must be customer or agent");
+        }
+        JsonNode additionalData = body.get("additional_data");
+        if (additionalData != null && !isStringArray(additionalData)) {
+            throw validation("additional_data must be an array of strings");
+        }
+        String description = optionalText(body, "description");
+        accept("register_webhook", request, body);
+
+        long sameAction = registeredWebhooks.values().stream()
+                .filter(webhook -> webhook.get("action").asText().equals(action)).count();
+        if (sameAction >= MAX_WEBHOOKS_PER_ACTION) {
+            throw apiError(400, "limit_reached", "Webhooks limit reached for action " + action);
+        }
+        String id = UUID.randomUUID().toString().replace("-", "");
+        ObjectNode webhook = object().put("id", id).put("action", action).put("url", url)
+                .put("secret_key", secretKey).put("type", type).put("owner_client_id", CLIENT_ID);
+        if (filters != null) {
+            webhook.set("filters", filters.deepCopy());
+        }
+        if (additionalData != null) {
+            webhook.set("additional_data", additionalData.deepCopy());
+        }
+        if (description != null) {
+            webhook.put("description", description);
+        }
+        registeredWebhooks.put(id, webhook);
+        return Reply.json(200, object().put("id", id));
+    }
+
+    private Reply unregisterWebhook(Request request, JsonNode body) {
+        String id = requiredText(body, "id");
+        accept("unregister_webhook", request, body);
+        if (registeredWebhooks.remove(id) == null) {
+            throw apiError(400, WEBHOOK_NOT_FOUND_ERROR_TYPE, "Webhook not found");
+        }
+        return Reply.json(200, object());
+    }
+
+    private static boolean isStringArray(JsonNode node) {
+        if (!node.isArray()) {
+            return false;
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- validation helpers
@@ -1082,47 +1225,83 @@ public final class FakeLiveChat implements AutoCloseable {
     }
 
     private int agentEvent(String chatId, String agentId, ObjectNode event) {
-        Webhook webhook;
+        List<Webhook> webhooks;
         synchronized (lock) {
             Chat chat = existingChat(chatId);
             ChatThread thread = chat.activeThread();
             ObjectNode stored = thread.append(agentId, event.put("visibility", "all"));
-            webhook = webhook("incoming_event", payload(chat, thread).set("event", stored.deepCopy()));
+            webhooks = webhooks("incoming_event", payload(chat, thread).set("event", stored.deepCopy()));
         }
-        return deliverAsOperator(webhook);
+        return deliverAsOperator(webhooks);
     }
 
-    /** Builds the envelope for the current target, or null when no target is set. Call with the lock held. */
-    private Webhook webhook(String action, ObjectNode payload) {
-        if (webhookUrl == null) {
-            return null;
+    /**
+     * Builds one envelope per destination: the {@link #webhookTarget} first (unless a webhook registered for the
+     * action has the same url and secret, which then replaces it), then each webhook registered for the action whose
+     * filters match, in registration order. Empty when there is no destination. Call with the lock held.
+     */
+    private List<Webhook> webhooks(String action, ObjectNode payload) {
+        List<Webhook> webhooks = new ArrayList<>();
+        boolean targetRegistered = false;
+        for (JsonNode registered : registeredWebhooks.values()) {
+            if (!registered.get("action").asText().equals(action)) {
+                continue;
+            }
+            String url = registered.get("url").asText();
+            String secretKey = registered.get("secret_key").asText();
+            targetRegistered |= url.equals(webhookUrl) && secretKey.equals(webhookSecret);
+            if (passesFilters(registered.get("filters"), payload)) {
+                webhooks.add(envelope(registered.get("id").asText(), url, secretKey, action, payload));
+            }
         }
+        if (webhookUrl != null && !targetRegistered) {
+            String webhookId = webhookIds.computeIfAbsent(action, a -> UUID.randomUUID().toString().replace("-", ""));
+            webhooks.add(0, envelope(webhookId, webhookUrl, webhookSecret, action, payload));
+        }
+        return webhooks;
+    }
+
+    private static Webhook envelope(String webhookId, String url, String secretKey, String action, ObjectNode payload) {
         ObjectNode envelope = object()
-                .put("webhook_id", webhookIds.computeIfAbsent(action, a -> UUID.randomUUID().toString().replace("-", "")))
-                .put("secret_key", webhookSecret)
+                .put("webhook_id", webhookId)
+                .put("secret_key", secretKey)
                 .put("action", action)
                 .put("organization_id", ORGANIZATION_ID);
-        envelope.set("payload", payload);
+        envelope.set("payload", payload.deepCopy());
         envelope.putObject("additional_data");
         try {
-            return new Webhook(webhookUrl, JSON.writeValueAsBytes(envelope), envelope);
+            return new Webhook(url, JSON.writeValueAsBytes(envelope), envelope);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private List<Runnable> asyncDelivery(Webhook webhook) {
-        return webhook == null ? List.of() : List.of(() -> deliver(webhook));
+    /** Only {@code filters.author_type} is modelled; the others (only_my_chats, chat_presence, ...) pass everything. */
+    private boolean passesFilters(JsonNode filters, JsonNode payload) {
+        JsonNode authorType = filters == null ? null : filters.get("author_type");
+        JsonNode event = payload.get("event");
+        if (authorType == null || event == null) {
+            return true;
+        }
+        Chat chat = chats.get(payload.path("chat_id").asText());
+        boolean byCustomer = chat != null && chat.entityId.equals(event.path("author_id").asText());
+        return authorType.asText().equals(byCustomer ? "customer" : "agent");
     }
 
-    private int deliverAsOperator(Webhook webhook) {
-        if (webhook == null) {
+    private List<Runnable> asyncDelivery(List<Webhook> webhooks) {
+        return webhooks.stream().<Runnable>map(webhook -> () -> deliver(webhook)).toList();
+    }
+
+    /** Delivers to every destination in turn and returns the first one's status (0 when there is none). */
+    private int deliverAsOperator(List<Webhook> webhooks) {
+        if (webhooks.isEmpty()) {
             return 0;
         }
         synchronized (lock) {
-            lastWebhook = webhook;
+            lastWebhooks = webhooks;
         }
-        int status = deliver(webhook);
+        int status = deliver(webhooks.get(0));
+        webhooks.subList(1, webhooks.size()).forEach(this::deliver);
         synchronized (lock) {
             lastWebhookStatus = status;
         }
@@ -1168,7 +1347,8 @@ public final class FakeLiveChat implements AutoCloseable {
         calls.clear();
         faults.clear();
         delays.clear();
-        lastWebhook = null;
+        registeredWebhooks.clear();
+        lastWebhooks = List.of();
         lastWebhookStatus = 0;
         webhooksSent.clear();
     }

@@ -213,6 +213,97 @@ class FakeLiveChatSelfTest {
         }
     }
 
+    @Test
+    void registersListsAndUnregistersWebhooksWithinTheLimit() throws Exception {
+        String register = webhook("incoming_event", "k", "https://gw.example/lc", "{\"author_type\":\"agent\"}");
+        String registerUrl = fake.apiUrl() + "/configuration/action/register_webhook";
+        assertEquals(401, send(request(registerUrl, "dal:bogus", "application/json", register)).status());
+        assertEquals("validation", send(request(registerUrl, AGENT_TOKEN, "text/plain", register)).errorType());
+        for (String invalid : new String[] {register.replace("incoming_event", "chat_closed"),
+                register.replace("https:", "ftp:"), register.replace(CLIENT_ID, "other-app")}) {
+            assertEquals("validation", configure("register_webhook", invalid).errorType(), invalid);
+        }
+
+        String first = configure("register_webhook", register).body().path("id").asText();
+        assertFalse(first.isEmpty());
+        assertEquals(200, configure("register_webhook", register).status());
+        assertEquals(200, configure("register_webhook", register).status());
+        assertEquals("limit_reached", configure("register_webhook", register).errorType());
+        String otherAction = register.replace("incoming_event", "chat_deactivated");
+        assertEquals(200, configure("register_webhook", otherAction).status());
+        assertEquals(5, fake.count("register_webhook")); // the over-limit call counts, the invalid ones do not
+
+        String owner = "{\"owner_client_id\":\"" + CLIENT_ID + "\"}";
+        JsonNode listed = configure("list_webhooks", owner).body();
+        assertEquals(4, listed.size());
+        assertEquals(first, listed.path(0).path("id").asText());
+        assertEquals("agent", listed.path(0).path("filters").path("author_type").asText());
+        assertEquals(CLIENT_ID, listed.path(0).path("owner_client_id").asText());
+        assertEquals(listed, JSON.valueToTree(fake.registeredWebhooks()));
+
+        String unregister = "{\"id\":\"" + first + "\",\"owner_client_id\":\"" + CLIENT_ID + "\"}";
+        assertEquals(200, configure("unregister_webhook", unregister).status());
+        assertEquals(FakeLiveChat.WEBHOOK_NOT_FOUND_ERROR_TYPE, configure("unregister_webhook", unregister).errorType());
+        assertEquals(200, configure("register_webhook", register).status());
+        fake.failNext("list_webhooks", 1, 503, "service_unavailable");
+        assertEquals(503, configure("list_webhooks", owner).status());
+        assertEquals(4, fake.registeredWebhooks().size());
+        fake.reset();
+        assertTrue(fake.registeredWebhooks().isEmpty());
+    }
+
+    @Test
+    void registeredWebhooksAlsoReceiveTheirActionsEvents() throws Exception {
+        BlockingQueue<JsonNode> target = new LinkedBlockingQueue<>();
+        BlockingQueue<JsonNode> registered = new LinkedBlockingQueue<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            (exchange.getRequestURI().getPath().equals("/target") ? target : registered).add(body);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String root = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        try {
+            fake.webhookTarget(root + "/target", "s3cret");
+            String agentsOnly = webhook("incoming_event", "reg", root + "/registered", "{\"author_type\":\"agent\"}");
+            String id = configure("register_webhook", agentsOnly).body().path("id").asText();
+            String token = customerToken();
+            String chatId = call("start_chat", token, "{\"continuous\":true}").body().path("chat_id").asText();
+            call("send_event", token, "{\"chat_id\":\"" + chatId + "\",\"event\":{\"type\":\"message\",\"text\":\"hi\"}}");
+            assertEquals("hi", target.poll(5, TimeUnit.SECONDS).path("payload").path("event").path("text").asText());
+
+            assertEquals(200, fake.agentSays(chatId, "agent@example.com", "Hello"));
+            assertEquals("s3cret", target.poll(5, TimeUnit.SECONDS).path("secret_key").asText());
+            JsonNode copy = registered.poll(5, TimeUnit.SECONDS);
+            assertEquals("reg", copy.path("secret_key").asText());
+            assertEquals(id, copy.path("webhook_id").asText());
+            assertEquals("Hello", copy.path("payload").path("event").path("text").asText());
+            assertNull(registered.poll(300, TimeUnit.MILLISECONDS)); // the customer's "hi" was filtered out
+
+            // A registration of the target's own url and secret replaces the target: one delivery, registered id.
+            String closeId = configure("register_webhook", webhook("chat_deactivated", "s3cret", root + "/target", null))
+                    .body().path("id").asText();
+            assertEquals(200, fake.agentCloses(chatId, "agent@example.com"));
+            assertEquals(closeId, target.poll(5, TimeUnit.SECONDS).path("webhook_id").asText());
+            assertNull(target.poll(300, TimeUnit.MILLISECONDS));
+        } finally {
+            fake.webhookTarget(null, null);
+            receiver.stop(0);
+        }
+    }
+
+    private static String webhook(String action, String secretKey, String url, String filters) {
+        return "{\"action\":\"" + action + "\",\"secret_key\":\"" + secretKey + "\",\"url\":\"" + url
+                + "\",\"owner_client_id\":\"" + CLIENT_ID + "\",\"type\":\"license\""
+                + (filters == null ? "" : ",\"filters\":" + filters) + "}";
+    }
+
+    private static Answer configure(String method, String body) throws Exception {
+        return send(request(fake.apiUrl() + "/configuration/action/" + method, AGENT_TOKEN, "application/json", body));
+    }
+
     private static String customerToken() throws Exception {
         return grant(AGENT_TOKEN, null).body().path("access_token").asText();
     }

@@ -1,12 +1,17 @@
 package io.handoff.gateway.livechat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -14,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.support.FakeBot;
 import io.handoff.gateway.support.GatewayClient;
 import io.handoff.gateway.support.GatewayClient.Response;
 
@@ -23,14 +29,20 @@ class GatewayRestartTest {
     static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
     final Path database = Path.of("target", "restart-test-" + UUID.randomUUID(), "handoff");
 
+    @BeforeEach
+    void freshLiveChat() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+    }
+
     @AfterAll
     static void stopFake() {
         LIVECHAT.close();
     }
 
-    ConfigurableApplicationContext startGateway() {
+    ConfigurableApplicationContext startGateway(String... more) {
         // command-line arguments, as an ESB host would pass them: they win over application.yaml
-        return new SpringApplicationBuilder(HandoffGatewayApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--camel.main.name=restart-test",
                 "--spring.jmx.enabled=false",
@@ -40,7 +52,9 @@ class GatewayRestartTest {
                 "--handoff.livechat.accounts-url=" + LIVECHAT.accountsUrl(),
                 "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
                 "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
-                "--handoff.destinations.support.group-ids=1");
+                "--handoff.destinations.support.group-ids=1"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(HandoffGatewayApplication.class).run(args.toArray(String[]::new));
     }
 
     static GatewayClient bot(ConfigurableApplicationContext gateway) {
@@ -66,5 +80,51 @@ class GatewayRestartTest {
             assertThat(bot.post("/api/v1/handoffs", body).json()).isEqualTo(first.json());
             assertThat(LIVECHAT.count("start_chat")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void eventsTheBotHasNotAcceptedYetAreDeliveredAfterARestart() {
+        LIVECHAT.groupStatus(1, "online");
+        FakeBot bot = FakeBot.start("callback-secret");
+        String[] callback = {"--handoff.callback.url=" + bot.callbackUrl(), "--handoff.callback.secret=callback-secret",
+                "--handoff.callback.initial-backoff=100ms", "--handoff.callback.max-backoff=200ms",
+                "--handoff.callback.poll-interval=200ms", "--handoff.livechat.webhook-secret=wh"};
+        bot.failWith(503);
+        try (ConfigurableApplicationContext gateway = startGateway(callback)) {
+            GatewayClient client = bot(gateway);
+            String chat = client.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", "restart-2",
+                    "switch", Map.of("firstMessage", "hello")))).json().path("providerChatId").asText();
+            LIVECHAT.webhookTarget(client.baseUrl() + "/webhooks/livechat", "wh");
+            assertThat(LIVECHAT.agentSays(chat, "agent-1", "are you still there?")).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bot.attempts() >= 2);
+        }
+        assertThat(bot.eventsOf("restart-2")).isEmpty();
+
+        bot.failWith(0);
+        try (ConfigurableApplicationContext gateway = startGateway(callback)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> bot.eventsOf("restart-2").size() == 2);
+            assertThat(bot.eventsOf("restart-2")).extracting(e -> e.path("type").asText())
+                    .containsExactly("operatorJoined", "operatorMessage");
+        } finally {
+            bot.close();
+        }
+    }
+
+    @Test
+    void thePublicUrlRegistersTheRelaysWebhooksOnceAcrossRestarts() {
+        String[] publicUrl = {"--handoff.livechat.public-url=https://gateway.example.com/", "--handoff.livechat.webhook-secret=wh"};
+        try (ConfigurableApplicationContext gateway = startGateway(publicUrl)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> LIVECHAT.registeredWebhooks().size() == 4);
+        }
+        try (ConfigurableApplicationContext gateway = startGateway(publicUrl)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> LIVECHAT.count("list_webhooks") == 2);
+        }
+        assertThat(LIVECHAT.registeredWebhooks()).hasSize(4).allSatisfy(webhook -> {
+            assertThat(webhook.path("url").asText()).isEqualTo("https://gateway.example.com/webhooks/livechat");
+            assertThat(webhook.path("secret_key").asText()).isEqualTo("wh");
+        });
+        assertThat(LIVECHAT.registeredWebhooks()).extracting(w -> w.path("action").asText())
+                .containsExactlyInAnyOrder("incoming_event", "user_added_to_chat", "chat_deactivated", "chat_transferred");
+        assertThat(LIVECHAT.count("register_webhook")).isEqualTo(4);
     }
 }

@@ -13,10 +13,6 @@ class LiveChatHandoffPostgresTest extends LiveChatHandoffScenarios {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         liveChatProperties(registry);
-        String url = Postgres.freshSchemaUrl("livechat_handoff");
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> Postgres.USER);
-        registry.add("spring.flyway.default-schema", () -> url.substring(url.indexOf("currentSchema=") + 14));
-        registry.add("spring.flyway.create-schemas", () -> "true");
+        Postgres.register(registry, "livechat_handoff");
     }
 }

@@ -22,6 +22,15 @@ public final class Postgres {
         }
     }
 
+    /** Points the gateway at a fresh schema of the test database, created by Flyway. */
+    public static void register(org.springframework.test.context.DynamicPropertyRegistry registry, String prefix) {
+        String url = freshSchemaUrl(prefix);
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> USER);
+        registry.add("spring.flyway.default-schema", () -> url.substring(url.indexOf("currentSchema=") + "currentSchema=".length()));
+        registry.add("spring.flyway.create-schemas", () -> "true");
+    }
+
     /** A fresh schema per test run, so runs never see each other's rows. */
     public static String freshSchemaUrl(String prefix) {
         return URL + "?currentSchema=" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8);

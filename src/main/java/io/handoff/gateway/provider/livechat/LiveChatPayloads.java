@@ -109,14 +109,18 @@ public class LiveChatPayloads {
 
     /** After start_chat: remembers the customer's one chat and exposes it as the provider chat id. */
     public void chatStarted(Exchange exchange) {
-        String chatId = (String) exchange.getMessage().getBody(Map.class).get("chat_id");
+        Map<?, ?> answer = exchange.getMessage().getBody(Map.class);
+        String chatId = (String) answer.get("chat_id");
         accounts.saveChat(exchange.getProperty("conversationId", String.class), LiveChatTokens.PROVIDER, chatId);
         exchange.setProperty("providerChatId", chatId);
+        exchange.setProperty("providerThreadId", answer.get("thread_id"));
     }
 
-    /** After resume_chat (or posting into the active chat): the chat id is the one we had. */
+    /** After resume_chat (or posting into the still active chat): the chat id is the one we had. */
     public void chatResumed(Exchange exchange) {
         exchange.setProperty("providerChatId", exchange.getProperty("livechatChatId", String.class));
+        Object threadId = exchange.getMessage().getBody(Map.class).get("thread_id");
+        exchange.setProperty("providerThreadId", threadId);
     }
 
     public String csvAcceptedResumeErrors() {

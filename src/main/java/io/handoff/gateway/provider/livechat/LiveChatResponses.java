@@ -38,17 +38,19 @@ public class LiveChatResponses {
      * Exchange property {@code livechatAcceptErrors} may list (comma-separated) error types the caller
      * handles itself: they come back as the body {@code {"error": {...}}} instead of an exception.
      */
-    public Map<String, Object> read(Exchange exchange) {
+    public Object read(Exchange exchange) {
         String accepted = exchange.getProperty("livechatAcceptErrors", String.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String text = exchange.getMessage().getBody(String.class);
         // the response's headers must not travel on; the retry count must, until the call succeeds
         exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
-        Map<String, Object> body = parse(text);
+        Object parsed = parse(text);
         if (status >= 200 && status < 300) {
             answered(exchange);
-            return body;
+            return parsed == null ? new LinkedHashMap<>() : parsed; // an object, or an array (list_webhooks)
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = parsed instanceof Map<?, ?> map ? (Map<String, Object>) map : new LinkedHashMap<>();
         String type = errorType(body);
         String message = errorMessage(body);
         if (type != null && accepted != null && Arrays.asList(accepted.split(",")).contains(type)) {
@@ -76,21 +78,15 @@ public class LiveChatResponses {
         return body.containsKey("error") ? errorType(body) : null;
     }
 
-    private Map<String, Object> parse(String text) {
+    private Object parse(String text) {
         if (text == null || text.isBlank()) {
-            return new LinkedHashMap<>();
+            return null;
         }
         try {
-            Object parsed = json.readValue(text, Object.class);
-            if (parsed instanceof Map<?, ?> map) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> body = (Map<String, Object>) map;
-                return body;
-            }
+            return json.readValue(text, Object.class);
         } catch (JsonProcessingException notJson) {
-            // an HTML error page from a proxy, say: classified by status alone
+            return null; // an HTML error page from a proxy, say: classified by status alone
         }
-        return new LinkedHashMap<>();
     }
 
     /** The three shapes LiveChat uses: API errors, OAuth errors of the accounts service, RFC 6749 errors. */

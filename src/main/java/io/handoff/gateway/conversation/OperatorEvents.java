@@ -1,0 +1,127 @@
+package io.handoff.gateway.conversation;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores what operators do as events for the bot, once, and moves the conversation's state with them:
+ * the first operator moves WAITING to OPERATOR, the end of the chat moves it back to BOT. A state change
+ * is a conditional update, so when the bot's close and the platform's close notification race, exactly
+ * one of them emits {@code livechatFinished}.
+ */
+@Component("operatorEvents")
+public class OperatorEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(OperatorEvents.class);
+
+    private final ConversationStore conversations;
+    private final EventLog events;
+    private final ProcessedKeys keys;
+
+    public OperatorEvents(ConversationStore conversations, EventLog events, ProcessedKeys keys) {
+        this.conversations = conversations;
+        this.events = events;
+        this.keys = keys;
+    }
+
+    /** Camel entry point: records exchange property {@code operatorEvent}. */
+    public void record(Exchange exchange) {
+        record(exchange.getProperty("operatorEvent", OperatorEvent.class));
+    }
+
+    public void record(OperatorEvent event) {
+        String scope = event.provider() + "-event";
+        if (event.dedupKey() != null && !keys.firstTime(scope, event.dedupKey())) {
+            log.info("conversation={} {} {} already recorded", event.conversationId(), event.provider(), event.kind());
+            return;
+        }
+        try {
+            apply(event);
+        } catch (RuntimeException e) {
+            if (event.dedupKey() != null) {
+                keys.forget(scope, event.dedupKey()); // the platform's retry must be processed again
+            }
+            throw e;
+        }
+    }
+
+    /** The bot (or the client through it) ended the handoff: back to BOT, livechatFinished once. */
+    public boolean finishedByClient(String conversationId) {
+        return finish(conversationId, null, "clientClosed");
+    }
+
+    /** The provider had ended the chat without our hearing of it (e.g. a send found it inactive). */
+    public boolean finishedByProvider(String conversationId, String reason) {
+        return finish(conversationId, null, reason);
+    }
+
+    private void apply(OperatorEvent event) {
+        String id = event.conversationId();
+        Conversation conversation = conversations.find(id).orElse(null);
+        if (conversation == null) {
+            log.info("conversation={} unknown: {} ignored", id, event.kind());
+            return;
+        }
+        switch (event.kind()) {
+            case JOINED -> joined(conversation, event);
+            case MESSAGE, FILE -> {
+                if (conversation.state() == ConversationState.WAITING && event.operatorId() != null) {
+                    joined(conversation, event); // the join notification may be missing or late
+                }
+                String type = event.kind() == OperatorEvent.Kind.MESSAGE ? "operatorMessage" : "operatorFile";
+                Map<String, Object> fields = new LinkedHashMap<>(event.fields());
+                fields.put("operator", operator(conversations.find(id).orElse(conversation), event));
+                events.append(id, type, fields);
+                log.info("conversation={} {} stored", id, type);
+            }
+            case FINISHED -> finish(id, event.threadId(), String.valueOf(event.fields().getOrDefault("reason", "providerClosed")));
+            case TRANSFERRED -> {
+                events.append(id, "chatTransferred", event.fields());
+                log.info("conversation={} chat transferred", id);
+            }
+        }
+    }
+
+    private void joined(Conversation conversation, OperatorEvent event) {
+        String id = conversation.conversationId();
+        conversations.transition(id, ConversationState.WAITING, ConversationState.OPERATOR);
+        if (event.operatorId() != null && event.operatorId().equals(conversation.operatorId())
+                && conversation.state() == ConversationState.OPERATOR) {
+            return; // the same operator again (e.g. a join after its first message)
+        }
+        conversations.setOperator(id, event.operatorId(), event.operatorName());
+        Map<String, Object> operator = new LinkedHashMap<>();
+        operator.put("id", event.operatorId());
+        if (event.operatorName() != null) {
+            operator.put("name", event.operatorName());
+        }
+        events.append(id, "operatorJoined", Map.of("operator", operator));
+        log.info("conversation={} operator joined", id);
+    }
+
+    private boolean finish(String conversationId, String threadId, String reason) {
+        if (!conversations.finishHandoff(conversationId, threadId)) {
+            log.info("conversation={} close ({}) after the handoff had ended: nothing to do", conversationId, reason);
+            return false;
+        }
+        events.append(conversationId, "livechatFinished", Map.of("reason", reason));
+        log.info("conversation={} handoff finished, reason={}", conversationId, reason);
+        return true;
+    }
+
+    private static Map<String, Object> operator(Conversation conversation, OperatorEvent event) {
+        Map<String, Object> operator = new LinkedHashMap<>();
+        operator.put("id", event.operatorId());
+        String name = event.operatorName() != null ? event.operatorName()
+                : event.operatorId() != null && event.operatorId().equals(conversation.operatorId()) ? conversation.operatorName() : null;
+        if (name != null) {
+            operator.put("name", name);
+        }
+        return operator;
+    }
+}

@@ -1,0 +1,159 @@
+package io.handoff.gateway.delivery;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.EventSignals;
+
+/**
+ * Pushes stored events to the bot's callback ({@code handoff.callback.url}), per conversation in seq
+ * order: a conversation's oldest undelivered event must be accepted (2xx) before the next is sent. A
+ * failure schedules that conversation's next attempt with exponential backoff (kept in the database,
+ * so a restart resumes where it was); other conversations go on meanwhile. The HTTP call itself is the
+ * bot-delivery route.
+ */
+@Component("botDelivery")
+public class BotDelivery implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(BotDelivery.class);
+    /** How long one attempt owns an event (the call's own timeouts are shorter). */
+    static final long ATTEMPT_LEASE_MILLIS = Duration.ofSeconds(60).toMillis();
+
+    private final HandoffProperties.Callback config;
+    private final PendingEvents pending;
+    private final ProducerTemplate camel;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private ExecutorService workers;
+
+    public BotDelivery(HandoffProperties properties, PendingEvents pending, ProducerTemplate camel, EventSignals signals) {
+        this.config = properties.callback();
+        this.pending = pending;
+        this.camel = camel;
+        signals.onStored(this::kick);
+    }
+
+    public boolean enabled() {
+        return config.url() != null && !config.url().isBlank();
+    }
+
+    @Override
+    public void start() {
+        workers = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), runnable -> {
+            Thread thread = new Thread(runnable, "bot-delivery");
+            thread.setDaemon(true);
+            return thread;
+        });
+        running.set(true);
+    }
+
+    @Override
+    public void stop() {
+        // what is not delivered stays in the database and goes out after the restart
+        running.set(false);
+        workers.shutdown();
+        try {
+            workers.awaitTermination(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    /** Camel stops after this (higher phase stops first), so pushes in progress can finish. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    /** Picks up what is due: events of other instances, backoffs that ran out, events left by a restart. */
+    @Scheduled(fixedDelayString = "${handoff.callback.poll-interval:1s}", initialDelayString = "2s")
+    public void sweep() {
+        if (enabled() && running.get()) {
+            pending.dueConversations(500).forEach(this::kick);
+        }
+    }
+
+    /** Starts pushing the conversation's events unless that is already going on. */
+    public void kick(String conversationId) {
+        if (enabled() && running.get() && inFlight.add(conversationId)) {
+            try {
+                workers.execute(() -> deliver(conversationId));
+            } catch (RuntimeException rejected) {
+                inFlight.remove(conversationId);
+            }
+        }
+    }
+
+    /** Makes every waiting event due and pushes now; returns how many were waiting. */
+    public int retryNow() {
+        int due = pending.makeAllDue();
+        sweep();
+        return due;
+    }
+
+    private void deliver(String conversationId) {
+        try {
+            Optional<PendingEvents.Pending> head;
+            while (running.get() && (head = pending.head(conversationId)).isPresent()) {
+                PendingEvents.Pending event = head.get();
+                if (event.nextAttemptAt() > System.currentTimeMillis() || !pending.claim(event, ATTEMPT_LEASE_MILLIS)) {
+                    return; // backing off, or another instance has it
+                }
+                if (!push(event)) {
+                    long delay = backoff(event.attempts() + 1);
+                    pending.retryLater(event, delay);
+                    log.info("conversation={} event seq={} not accepted by the bot callback; next try in {} ms",
+                            conversationId, event.seq(), delay);
+                    return;
+                }
+                pending.delivered(event);
+                log.info("conversation={} event seq={} delivered", conversationId, event.seq());
+            }
+        } catch (RuntimeException e) {
+            log.warn("conversation={} delivery interrupted: {}", conversationId, e.toString());
+        } finally {
+            inFlight.remove(conversationId);
+        }
+    }
+
+    private boolean push(PendingEvents.Pending event) {
+        Exchange exchange = new DefaultExchange(camel.getCamelContext());
+        exchange.setProperty("conversationId", event.conversationId());
+        exchange.setProperty("deliveryUrl", config.url());
+        exchange.getMessage().setBody(event.body());
+        Exchange done = camel.send("direct:bot-delivery", exchange);
+        if (done.getException() != null) {
+            log.info("conversation={} bot callback unreachable: {}", event.conversationId(), done.getException().toString());
+            return false;
+        }
+        int status = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        return status >= 200 && status < 300;
+    }
+
+    long backoff(int attempts) {
+        long initial = config.initialBackoff().toMillis();
+        double delay = initial * Math.pow(2, Math.min(attempts - 1, 30));
+        return (long) Math.min(delay, config.maxBackoff().toMillis());
+    }
+}

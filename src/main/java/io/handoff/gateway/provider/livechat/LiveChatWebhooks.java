@@ -1,0 +1,145 @@
+package io.handoff.gateway.provider.livechat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.OperatorEvent;
+import io.handoff.gateway.conversation.OperatorEvent.Kind;
+import io.handoff.gateway.conversation.ProviderAccounts;
+import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.intake.SwitchRequestParser;
+
+/**
+ * LiveChat license webhooks (reference §5.1): the envelope is checked ({@code secret_key}, compared in
+ * constant time), then the payload is mapped to an {@link OperatorEvent}, or to nothing when it is not
+ * for the bot: the customer's own events, agent-only events, system messages, unknown chats.
+ */
+@Component("livechatWebhooks")
+public class LiveChatWebhooks {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveChatWebhooks.class);
+
+    private final byte[] secret;
+    private final ProviderAccounts accounts;
+    private final ObjectMapper json;
+    private final AtomicLong rejections = new AtomicLong();
+
+    public LiveChatWebhooks(HandoffProperties properties, ProviderAccounts accounts, ObjectMapper json) {
+        String configured = properties.livechat().webhookSecret();
+        this.secret = configured == null || configured.isBlank() ? null : configured.getBytes(StandardCharsets.UTF_8);
+        this.accounts = accounts;
+        this.json = json;
+        if (secret == null) {
+            log.warn("handoff.livechat.webhook-secret is not set: every LiveChat webhook will be refused");
+        }
+    }
+
+    /** Verifies the envelope and sets property operatorEvent (absent when the webhook is not for the bot). */
+    public void accept(Exchange exchange) {
+        JsonNode envelope = SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
+        if (!envelope.path("action").isTextual() || !envelope.path("payload").isObject()) {
+            throw ProblemException.invalidRequest("Not a LiveChat webhook: action and payload are required", null);
+        }
+        byte[] presented = envelope.path("secret_key").asText("").getBytes(StandardCharsets.UTF_8);
+        if (secret == null || !MessageDigest.isEqual(secret, presented)) {
+            rejections.incrementAndGet();
+            log.warn("LiveChat webhook {} refused: wrong secret_key", envelope.path("action").asText());
+            throw new ProblemException(401, "unauthorized", "Unauthorized", "Wrong secret_key", null);
+        }
+        toOperatorEvent(envelope.path("action").asText(), envelope.path("payload"))
+                .ifPresent(event -> exchange.setProperty("operatorEvent", event));
+    }
+
+    public long rejections() {
+        return rejections.get();
+    }
+
+    Optional<OperatorEvent> toOperatorEvent(String action, JsonNode payload) {
+        String chatId = payload.path("chat_id").asText(null);
+        Optional<String> conversationId = chatId == null ? Optional.empty()
+                : accounts.conversationOfChat(LiveChatTokens.PROVIDER, chatId);
+        if (conversationId.isEmpty()) {
+            log.info("LiveChat webhook {} for unknown chat {}: ignored", action, chatId);
+            return Optional.empty();
+        }
+        String id = conversationId.get();
+        String threadId = payload.path("thread_id").asText(null);
+        String customerId = accounts.find(id, LiveChatTokens.PROVIDER).map(ProviderAccounts.Account::customerId).orElse(null);
+        return switch (action) {
+            case "incoming_event" -> incomingEvent(id, threadId, customerId, payload.path("event"));
+            case "user_added_to_chat" -> userAdded(id, chatId, threadId, payload.path("user"));
+            case "chat_deactivated" -> {
+                String closedBy = payload.path("user_id").asText(null);
+                String reason = closedBy == null ? "inactivity" : closedBy.equals(customerId) ? "clientClosed" : "operatorClosed";
+                yield Optional.of(new OperatorEvent(LiveChatTokens.PROVIDER, id, Kind.FINISHED,
+                        "deactivated:" + chatId + ":" + threadId, threadId, closedBy, null, Map.of("reason", reason)));
+            }
+            case "chat_transferred" -> {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("reason", payload.path("reason").asText("other"));
+                fields.put("transferredTo", json.convertValue(payload.path("transferred_to"), Map.class));
+                yield Optional.of(new OperatorEvent(LiveChatTokens.PROVIDER, id, Kind.TRANSFERRED,
+                        "transferred:" + Integer.toHexString(payload.toString().hashCode()) + ":" + chatId,
+                        threadId, null, null, fields));
+            }
+            default -> {
+                log.info("conversation={} LiveChat webhook {} ignored", id, action);
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private Optional<OperatorEvent> incomingEvent(String id, String threadId, String customerId, JsonNode event) {
+        String author = event.path("author_id").asText(null);
+        String visibility = event.path("visibility").asText(event.path("recipients").asText("all"));
+        if (author == null || author.equals(customerId) || "agents".equals(visibility)) {
+            return Optional.empty(); // the client's own words, or a note among agents
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        Kind kind;
+        switch (event.path("type").asText()) {
+            case "message" -> {
+                kind = Kind.MESSAGE;
+                fields.put("text", event.path("text").asText(""));
+            }
+            case "file" -> {
+                kind = Kind.FILE;
+                fields.put("url", event.path("url").asText());
+                if (event.hasNonNull("name")) {
+                    fields.put("name", event.path("name").asText());
+                }
+                if (event.path("size").isNumber()) {
+                    fields.put("size", event.path("size").asLong());
+                }
+            }
+            default -> {
+                return Optional.empty(); // system messages and rich messages are not the operator talking
+            }
+        }
+        return Optional.of(new OperatorEvent(LiveChatTokens.PROVIDER, id, kind, event.path("id").asText(null),
+                threadId, author, null, fields));
+    }
+
+    private static Optional<OperatorEvent> userAdded(String id, String chatId, String threadId, JsonNode user) {
+        if (!"agent".equals(user.path("type").asText())) {
+            return Optional.empty();
+        }
+        String agentId = user.path("id").asText();
+        return Optional.of(new OperatorEvent(LiveChatTokens.PROVIDER, id, Kind.JOINED,
+                "joined:" + chatId + ":" + threadId + ":" + agentId, threadId, agentId,
+                user.path("name").asText(null), Map.of()));
+    }
+}

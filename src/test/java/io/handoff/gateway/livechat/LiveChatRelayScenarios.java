@@ -1,0 +1,295 @@
+package io.handoff.gateway.livechat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.support.FakeBot;
+import io.handoff.gateway.support.GatewayClient;
+import io.handoff.gateway.support.GatewayClient.Response;
+
+/**
+ * A handoff's life on LiveChat, end to end over HTTP: the client and the operator talk both ways
+ * (text and files), the bot gets every operator event (pushed, signed, in order; and pullable) and the
+ * conversation back exactly once. The fake LiveChat sends its webhooks to the gateway as LiveChat does.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class LiveChatRelayScenarios {
+
+    static final String API_KEY = "relay-bot-key";
+    static final String WEBHOOK_SECRET = "livechat-webhook-secret";
+    static final String CALLBACK_SECRET = "callback-secret";
+    static final String AGENT = "anna@example.com";
+    static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
+    static final FakeBot BOT = FakeBot.start(CALLBACK_SECRET);
+
+    static void relayProperties(DynamicPropertyRegistry registry) {
+        registry.add("handoff.api.keys", () -> API_KEY);
+        registry.add("handoff.destinations.support.group-ids", () -> "1");
+        registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
+        registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);
+        registry.add("handoff.livechat.client-id", () -> FakeLiveChat.CLIENT_ID);
+        registry.add("handoff.livechat.agent-token", () -> FakeLiveChat.AGENT_TOKEN);
+        registry.add("handoff.livechat.organization-id", () -> FakeLiveChat.ORGANIZATION_ID);
+        registry.add("handoff.livechat.webhook-secret", () -> WEBHOOK_SECRET);
+        registry.add("handoff.callback.url", BOT::callbackUrl);
+        registry.add("handoff.callback.secret", () -> CALLBACK_SECRET);
+        registry.add("handoff.callback.initial-backoff", () -> "100ms");
+        registry.add("handoff.callback.max-backoff", () -> "400ms");
+        registry.add("handoff.callback.poll-interval", () -> "200ms");
+        registry.add("handoff.retry.initial-delay", () -> "20");
+    }
+
+    @LocalServerPort
+    int port;
+    GatewayClient bot;
+
+    @BeforeEach
+    void connect() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        LIVECHAT.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livechat", WEBHOOK_SECRET);
+        BOT.failWith(0);
+        bot = new GatewayClient(port, API_KEY);
+    }
+
+    static String newConversationId() {
+        return "relay-" + UUID.randomUUID();
+    }
+
+    String startHandoff(String id, Map<String, Object> switchData) {
+        Response answer = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", id, "switch", switchData)));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        return answer.json().path("providerChatId").asText();
+    }
+
+    Response say(String id, String messageId, String text) {
+        return bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", messageId, "text", text)));
+    }
+
+    List<JsonNode> pull(String id, long after) {
+        JsonNode events = bot.get("/api/v1/conversations/" + id + "/events?after=" + after).json().path("events");
+        List<JsonNode> list = new ArrayList<>();
+        events.forEach(list::add);
+        return list;
+    }
+
+    List<String> pushedTypes(String id) {
+        return BOT.eventsOf(id).stream().map(e -> e.path("type").asText()).toList();
+    }
+
+    String state(String id) {
+        return bot.get("/api/v1/conversations/" + id).json().path("state").asText();
+    }
+
+    /** What the client said in the chat (the customer's message events), in order. */
+    static List<String> texts(String chatId) {
+        String customer = LIVECHAT.entityIdOfChat(chatId);
+        return LIVECHAT.eventsOf(chatId).stream()
+                .filter(e -> e.path("type").asText().equals("message") && customer.equals(e.path("author_id").asText()))
+                .map(e -> e.path("text").asText()).toList();
+    }
+
+    @Test
+    void aWholeConversationBothWaysEndsWithTheBotToldOnceAndTheNextSwitchWorks() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "I need a human"));
+
+        assertThat(LIVECHAT.agentJoins(chat, AGENT, "Anna")).isEqualTo(200);
+        assertThat(state(id)).isEqualTo("OPERATOR");
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("operator").path("name").asText()).isEqualTo("Anna");
+
+        assertThat(say(id, "m1", "my order is 98765").status()).isEqualTo(202);
+        assertThat(LIVECHAT.agentSays(chat, AGENT, "Let me check")).isEqualTo(200);
+
+        String fileUrl = BOT.serveFile("receipt.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        Response file = bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of(
+                "messageId", "m2", "file", Map.of("url", fileUrl, "name", "receipt.png"))));
+        assertThat(file.status()).as(file.text()).isEqualTo(202);
+        JsonNode uploaded = LIVECHAT.eventsOf(chat).stream().filter(e -> e.path("type").asText().equals("file")).findFirst().orElseThrow();
+        assertThat(uploaded.path("url").asText()).startsWith(LIVECHAT.baseUrl() + "/cdn/");
+        assertThat(uploaded.path("custom_id").asText()).isEqualTo("m2");
+
+        assertThat(LIVECHAT.agentSendsFile(chat, AGENT, LIVECHAT.baseUrl() + "/cdn/x/answer.pdf", "answer.pdf", 1234)).isEqualTo(200);
+        assertThat(LIVECHAT.agentCloses(chat, AGENT)).isEqualTo(200);
+        LIVECHAT.resendLastWebhook(); // LiveChat retries: still one livechatFinished
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(id).contains("livechatFinished"));
+        assertThat(pushedTypes(id)).containsExactly("operatorJoined", "operatorMessage", "operatorFile", "livechatFinished");
+        assertThat(BOT.received()).allSatisfy(push -> assertThat(push.signatureValid()).isTrue());
+        List<JsonNode> events = pull(id, 0);
+        assertThat(events).extracting(e -> e.path("seq").asLong()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(events.get(1).path("text").asText()).isEqualTo("Let me check");
+        assertThat(events.get(1).path("operator").path("name").asText()).isEqualTo("Anna");
+        assertThat(events.get(2).path("name").asText()).isEqualTo("answer.pdf");
+        assertThat(events.get(3).path("reason").asText()).isEqualTo("operatorClosed");
+        assertThat(texts(chat)).containsExactly("I need a human", "my order is 98765");
+        assertThat(state(id)).isEqualTo("BOT");
+        assertThat(say(id, "m3", "hello?").status()).isEqualTo(409);
+
+        String again = startHandoff(id, Map.of("firstMessage", "me again"));
+        assertThat(again).isEqualTo(chat);
+        assertThat(LIVECHAT.isActive(chat)).isTrue();
+        assertThat(state(id)).isEqualTo("WAITING");
+    }
+
+    @Test
+    void aClosePhraseEndsTheHandoffWithTheLastMessageAndOneFinishedEvent() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi", "closeChatPhrases", List.of("/close", "Bye bot"),
+                "lastMessage", "The client left the chat"));
+
+        Response closed = say(id, "c1", "  bye BOT ");
+
+        assertThat(closed.status()).isEqualTo(200);
+        assertThat(closed.json().path("state").asText()).isEqualTo("BOT");
+        assertThat(closed.json().path("closed").asBoolean()).isTrue();
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
+        assertThat(texts(chat)).containsExactly("hi", "The client left the chat");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(id).contains("livechatFinished"));
+        sleep(500); // LiveChat's own chat_deactivated webhook arrives meanwhile: it must not add a second one
+        assertThat(pull(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+        assertThat(pull(id, 0).get(0).path("reason").asText()).isEqualTo("clientClosed");
+    }
+
+    @Test
+    void theBotCanCloseAndMessagesOutsideAHandoffAreRefused() {
+        String id = newConversationId();
+        assertThat(say(id, "x", "anyone?").status()).isEqualTo(404);
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+
+        Response closed = bot.post("/api/v1/conversations/" + id + "/close", "{\"text\": \"Thanks, bye\"}");
+
+        assertThat(closed.status()).isEqualTo(200);
+        assertThat(closed.json().path("state").asText()).isEqualTo("BOT");
+        assertThat(texts(chat)).containsExactly("hi", "Thanks, bye");
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "{}").status()).isEqualTo(409);
+        Response refused = say(id, "after", "still there?");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.type()).isEqualTo("urn:handoff:problem:not-in-handoff");
+        assertThat(LIVECHAT.count("send_event")).isEqualTo(1);
+    }
+
+    @Test
+    void repeatedMessageIdsAndWebhooksTakeEffectOnce() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+
+        assertThat(say(id, "same", "once please").status()).isEqualTo(202);
+        assertThat(say(id, "same", "once please").status()).isEqualTo(202);
+        assertThat(LIVECHAT.agentSays(chat, AGENT, "noted")).isEqualTo(200);
+        assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200);
+        assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200);
+
+        assertThat(texts(chat)).containsExactly("hi", "once please");
+        assertThat(pull(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined", "operatorMessage");
+    }
+
+    @Test
+    void aWebhookWithAWrongSecretIsRefusedAndChangesNothing() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        LIVECHAT.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livechat", "not-the-secret");
+
+        assertThat(LIVECHAT.agentCloses(chat, AGENT)).isEqualTo(401);
+
+        assertThat(state(id)).isEqualTo("WAITING");
+        assertThat(pull(id, 0)).isEmpty();
+        Response notJson = bot.send(bot.request("/webhooks/livechat").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("nope")));
+        assertThat(notJson.status()).isEqualTo(400);
+    }
+
+    @Test
+    void aChatLiveChatClosedMeanwhileHandsTheConversationBack() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        LIVECHAT.webhookTarget(null, null); // the close notification is lost
+        LIVECHAT.agentCloses(chat, AGENT);
+
+        Response answer = say(id, "late", "are you there?");
+
+        assertThat(answer.status()).isEqualTo(409);
+        assertThat(state(id)).isEqualTo("BOT");
+        assertThat(pull(id, 0)).extracting(e -> e.path("reason").asText()).containsExactly("inactivity");
+    }
+
+    @Test
+    void aCallbackDownForAWhileLosesNothingAndKeepsTheOrder() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        String other = newConversationId();
+        String otherChat = startHandoff(other, Map.of("firstMessage", "hi"));
+        BOT.failFor(id, 503);
+
+        IntStream.rangeClosed(1, 5).forEach(i -> LIVECHAT.agentSays(chat, AGENT, "answer " + i));
+        LIVECHAT.agentSays(otherChat, AGENT, "for the other one");
+
+        // the failing conversation does not hold up the other one
+        await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(other).contains("operatorMessage"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> BOT.attempts() > 4);
+        assertThat(BOT.eventsOf(id)).isEmpty();
+        assertThat(pull(id, 0)).hasSize(6); // pullable all along
+
+        BOT.failFor(id, 0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> BOT.eventsOf(id).size() == 6);
+        assertThat(BOT.eventsOf(id)).extracting(e -> e.path("seq").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(BOT.eventsOf(id).subList(1, 6)).extracting(e -> e.path("text").asText())
+                .containsExactly("answer 1", "answer 2", "answer 3", "answer 4", "answer 5");
+    }
+
+    @Test
+    void fiftyConversationsAtOnceKeepEachOnesOrder() throws Exception {
+        int conversations = 50;
+        int messages = 5;
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        List<Future<String>> chats = new ArrayList<>();
+        List<String> ids = IntStream.range(0, conversations).mapToObj(i -> newConversationId()).toList();
+        for (String id : ids) {
+            chats.add(clients.submit(() -> {
+                String chat = startHandoff(id, Map.of("firstMessage", "start"));
+                for (int m = 1; m <= messages; m++) {
+                    assertThat(say(id, "m" + m, id + " #" + m).status()).isEqualTo(202);
+                }
+                return chat;
+            }));
+        }
+        for (int i = 0; i < conversations; i++) {
+            String id = ids.get(i);
+            List<String> expected = new ArrayList<>(List.of("start"));
+            IntStream.rangeClosed(1, messages).forEach(m -> expected.add(id + " #" + m));
+            assertThat(texts(chats.get(i).get())).containsExactlyElementsOf(expected);
+        }
+        clients.shutdown();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
