@@ -18,7 +18,8 @@ public record HandoffProperties(
         @DefaultValue Callback callback,
         @DefaultValue LiveChat livechat,
         @DefaultValue LiveTex livetex,
-        @DefaultValue Retry retry) {
+        @DefaultValue Retry retry,
+        @DefaultValue Transcript transcript) {
 
     public HandoffProperties {
         destinations = destinations == null ? Map.of() : new LinkedHashMap<>(destinations);
@@ -65,8 +66,6 @@ public record HandoffProperties(
             String publicUrl,
             /* tokens are renewed this long before LiveChat says they expire */
             @DefaultValue("5m") Duration tokenRenewBefore,
-            /* prefix of bot lines in the transcript the operator sees (the customer authors every event) */
-            @DefaultValue("Bot: ") String botLinePrefix,
             /* resume_chat error types meaning "the chat is still active": the handoff then posts into it */
             @DefaultValue("chat_already_active") List<String> chatActiveErrorTypes) {
     }
@@ -74,7 +73,19 @@ public record HandoffProperties(
     public record LiveTex(
             @DefaultValue("https://messaging.livetex.ru/1.0") String apiUrl,
             String key,
-            String webhookKey) {
+            String webhookKey,
+            /* the gateway's public base URL: when set, setWebhook is called at start-up */
+            String publicUrl,
+            /* LiveTex user_id = this prefix + conversationId (LiveTex groups a user's appeals by it) */
+            @DefaultValue("") String userIdPrefix,
+            /* LiveTex has no close call: the operator is told this when the client ends the chat without lastMessage */
+            @DefaultValue("The client has ended the chat.") String closeNote) {
+    }
+
+    /** What the operator sees of the bot's conversation when the chat opens. */
+    public record Transcript(
+            /* prefix of bot lines: the platforms show every line of the transcript as the client's */
+            @DefaultValue("Bot: ") String botLinePrefix) {
     }
 
     /** Backoff for provider calls: transient failures are retried, then reported as 502/503. */

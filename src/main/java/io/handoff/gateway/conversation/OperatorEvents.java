@@ -70,12 +70,15 @@ public class OperatorEvents {
         switch (event.kind()) {
             case JOINED -> joined(conversation, event);
             case MESSAGE, FILE -> {
-                if (conversation.state() == ConversationState.WAITING && event.operatorId() != null) {
-                    joined(conversation, event); // the join notification may be missing or late
+                if (conversation.inHandoff() && event.operatorId() != null
+                        && !event.operatorId().equals(conversation.operatorId())) {
+                    joined(conversation, event); // a join notification may be missing (LiveTex has none at all)
                 }
                 String type = event.kind() == OperatorEvent.Kind.MESSAGE ? "operatorMessage" : "operatorFile";
                 Map<String, Object> fields = new LinkedHashMap<>(event.fields());
-                fields.put("operator", operator(conversations.find(id).orElse(conversation), event));
+                if (event.operatorId() != null) { // a LiveTex hold message comes from no one
+                    fields.put("operator", operator(conversations.find(id).orElse(conversation), event));
+                }
                 events.append(id, type, fields);
                 log.info("conversation={} {} stored", id, type);
             }

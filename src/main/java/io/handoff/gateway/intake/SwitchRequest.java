@@ -1,5 +1,6 @@
 package io.handoff.gateway.intake;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +54,22 @@ public record SwitchRequest(
         int amount = switchData.sendMessageHistoryAmount() == null
                 ? history.size() : Math.min(switchData.sendMessageHistoryAmount(), history.size());
         return history.subList(history.size() - amount, history.size());
+    }
+
+    /**
+     * The texts the operator gets when the chat opens, in order: the transcript (bot lines prefixed,
+     * since the provider shows every line as the client's) and then the first message.
+     */
+    public List<String> operatorLines(String botLinePrefix) {
+        List<String> lines = new ArrayList<>();
+        for (HistoryEntry line : transcriptForOperator()) {
+            lines.add(line.fromClient() ? line.text() : botLinePrefix + line.text());
+        }
+        String first = firstMessageForOperator();
+        if (first != null && !first.isBlank()) {
+            lines.add(first);
+        }
+        return lines;
     }
 
     public String firstMessageForOperator() {

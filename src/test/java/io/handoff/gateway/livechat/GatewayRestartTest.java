@@ -19,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.fakes.FakeLiveTex;
 import io.handoff.gateway.support.FakeBot;
 import io.handoff.gateway.support.GatewayClient;
 import io.handoff.gateway.support.GatewayClient.Response;
@@ -126,5 +127,17 @@ class GatewayRestartTest {
         assertThat(LIVECHAT.registeredWebhooks()).extracting(w -> w.path("action").asText())
                 .containsExactlyInAnyOrder("incoming_event", "user_added_to_chat", "chat_deactivated", "chat_transferred");
         assertThat(LIVECHAT.count("register_webhook")).isEqualTo(4);
+    }
+
+    @Test
+    void thePublicUrlPointsLiveTexWebhooksAtTheGateway() {
+        try (FakeLiveTex livetex = FakeLiveTex.start();
+             ConfigurableApplicationContext gateway = startGateway("--handoff.livetex.public-url=https://gateway.example.com",
+                     "--handoff.livetex.api-url=" + livetex.apiUrl(), "--handoff.livetex.key=" + FakeLiveTex.KEY,
+                     "--handoff.livetex.webhook-key=wk")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> livetex.count("setWebhook") == 1);
+            assertThat(livetex.bodies("setWebhook").get(0).path("url").asText()).isEqualTo("https://gateway.example.com/webhooks/livetex");
+            assertThat(livetex.bodies("setWebhook").get(0).path("webhook_key").asText()).isEqualTo("wk");
+        }
     }
 }

@@ -24,10 +24,12 @@ public class LiveChatPayloads {
     static final int MAX_EVENT_TEXT = 16_000;
 
     private final HandoffProperties.LiveChat config;
+    private final String botLinePrefix;
     private final ProviderAccounts accounts;
 
     public LiveChatPayloads(HandoffProperties properties, ProviderAccounts accounts) {
         this.config = properties.livechat();
+        this.botLinePrefix = properties.transcript().botLinePrefix();
         this.accounts = accounts;
     }
 
@@ -131,14 +133,7 @@ public class LiveChatPayloads {
         SwitchRequest request = request(exchange);
         String idPrefix = "handoff:" + (request.requestId() != null ? request.requestId() : exchange.getExchangeId()) + ":";
         List<Map<String, Object>> events = new ArrayList<>();
-        for (SwitchRequest.HistoryEntry line : request.transcriptForOperator()) {
-            String text = line.fromClient() ? line.text() : config.botLinePrefix() + line.text();
-            addMessage(events, idPrefix, text);
-        }
-        String first = request.firstMessageForOperator();
-        if (first != null && !first.isBlank()) {
-            addMessage(events, idPrefix, first);
-        }
+        request.operatorLines(botLinePrefix).forEach(text -> addMessage(events, idPrefix, text));
         return events;
     }
 

@@ -17,7 +17,7 @@ import io.handoff.gateway.provider.ProviderTransientException;
 
 /**
  * Reads what a LiveChat endpoint answered. Success becomes a Map body; an error becomes the exception
- * the retry policy acts on (livechat-retry in error-handling.yaml): transient ones are retried with
+ * the retry policies act on (provider-retry, livechat-reauth in error-handling.yaml): transient ones are retried with
  * backoff, {@code authentication} once with fresh tokens, the rest reported to the bot as 502.
  */
 @Component("livechatResponses")

@@ -121,7 +121,7 @@ public class LiveChatTokens {
         log.info("conversation={} LiveChat customer token granted", conversationId);
     }
 
-    /** Drops what LiveChat refused, so the retried call obtains fresh tokens (see livechat-retry). */
+    /** Drops what LiveChat refused, so the retried call obtains fresh tokens (see livechat-reauth in error-handling.yaml). */
     public void dropTokens(Exchange exchange) {
         authenticationFailures.incrementAndGet();
         String conversationId = exchange.getProperty("conversationId", String.class);

@@ -1,0 +1,155 @@
+package io.handoff.gateway.provider.livetex;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.ConversationStore;
+import io.handoff.gateway.conversation.OperatorEvent;
+import io.handoff.gateway.conversation.OperatorEvent.Kind;
+import io.handoff.gateway.conversation.ProviderAccounts;
+import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.intake.SwitchRequestParser;
+import io.handoff.gateway.routing.Destinations;
+
+/**
+ * LiveTex webhooks (reference §2.3): {@code webhook_key} compared in constant time, then mapped to an
+ * {@link OperatorEvent}: TextMessage, FileMessage, Closed, HoldMessage (an operator-side message with no
+ * operator). SelectDestination asks the gateway to choose the group again (property livetexReselect);
+ * MessageDelivered is only logged.
+ */
+@Component("livetexWebhooks")
+public class LiveTexWebhooks {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveTexWebhooks.class);
+
+    private final byte[] key;
+    private final ProviderAccounts accounts;
+    private final ConversationStore conversations;
+    private final Destinations destinations;
+    private final ObjectMapper json;
+    private final AtomicLong rejections = new AtomicLong();
+
+    public LiveTexWebhooks(HandoffProperties properties, ProviderAccounts accounts, ConversationStore conversations,
+                           Destinations destinations, ObjectMapper json) {
+        String configured = properties.livetex().webhookKey();
+        this.key = configured == null || configured.isBlank() ? null : configured.getBytes(StandardCharsets.UTF_8);
+        this.accounts = accounts;
+        this.conversations = conversations;
+        this.destinations = destinations;
+        this.json = json;
+    }
+
+    public void accept(Exchange exchange) {
+        JsonNode webhook = SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
+        if (!webhook.path("type").isTextual()) {
+            throw ProblemException.invalidRequest("Not a LiveTex webhook: type is required", null);
+        }
+        byte[] presented = webhook.path("webhook_key").asText("").getBytes(StandardCharsets.UTF_8);
+        if (key == null || !MessageDigest.isEqual(key, presented)) {
+            rejections.incrementAndGet();
+            log.warn("LiveTex webhook {} refused: wrong webhook_key", webhook.path("type").asText());
+            throw new ProblemException(401, "unauthorized", "Unauthorized", "Wrong webhook_key", null);
+        }
+        String userId = webhook.path("user_id").asText(null);
+        Optional<String> conversationId = userId == null ? Optional.empty()
+                : accounts.conversationOfChat(LiveTexPayloads.PROVIDER, userId);
+        if (conversationId.isEmpty()) {
+            log.info("LiveTex webhook {} for unknown user: ignored", webhook.path("type").asText());
+            return;
+        }
+        String type = webhook.path("type").asText();
+        if (type.equals("SelectDestination")) {
+            reselect(exchange, conversationId.get(), webhook);
+            return;
+        }
+        toOperatorEvent(conversationId.get(), type, webhook).ifPresent(event -> exchange.setProperty("operatorEvent", event));
+    }
+
+    public long rejections() {
+        return rejections.get();
+    }
+
+    Optional<OperatorEvent> toOperatorEvent(String conversationId, String type, JsonNode webhook) {
+        String id = webhook.path("id").asText(null);
+        JsonNode employee = webhook.path("employee");
+        String employeeId = employee.path("employee_id").asText(null);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        switch (type) {
+            case "TextMessage" -> {
+                if ("User".equals(webhook.path("from").asText())) {
+                    return Optional.empty(); // the client's own words
+                }
+                fields.put("text", webhook.path("text").asText(""));
+                return Optional.of(event(conversationId, Kind.MESSAGE, id, employeeId, name(employee), fields));
+            }
+            case "FileMessage" -> {
+                if ("User".equals(webhook.path("from").asText())) {
+                    return Optional.empty();
+                }
+                fields.put("url", webhook.path("url").asText());
+                if (webhook.hasNonNull("name")) {
+                    fields.put("name", webhook.path("name").asText());
+                }
+                if (webhook.path("size").isNumber()) {
+                    fields.put("size", webhook.path("size").asLong());
+                }
+                return Optional.of(event(conversationId, Kind.FILE, id, employeeId, name(employee), fields));
+            }
+            case "HoldMessage" -> {
+                fields.put("text", webhook.path("text").asText(""));
+                fields.put("hold", true); // from the cabinet's hold scenario, not from a person
+                return Optional.of(event(conversationId, Kind.MESSAGE, id, null, null, fields));
+            }
+            case "Closed" -> {
+                fields.put("reason", "operatorClosed");
+                return Optional.of(event(conversationId, Kind.FINISHED, id, employeeId, name(employee), fields));
+            }
+            case "MessageDelivered" -> {
+                log.info("conversation={} LiveTex delivered message {}", conversationId, webhook.path("message_id").asText());
+                return Optional.empty();
+            }
+            default -> {
+                log.info("conversation={} LiveTex webhook {} ignored", conversationId, type);
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Only a conversation still in its handoff is placed again, in its own destination's department. */
+    private void reselect(Exchange exchange, String conversationId, JsonNode webhook) {
+        conversations.find(conversationId).filter(c -> c.inHandoff()).ifPresent(conversation -> {
+            destinations.find(conversation.destination()).ifPresent(destination -> {
+                exchange.setProperty("conversationId", conversationId);
+                exchange.setProperty("conversation", conversation);
+                exchange.setProperty("livetexDepartment", destination.groupIds().get(0));
+                exchange.setProperty("livetexReselect", true);
+                log.info("conversation={} LiveTex asks for a destination: selecting {} again", conversationId, destination.name());
+            });
+        });
+    }
+
+    private static OperatorEvent event(String conversationId, Kind kind, String id, String employeeId, String name,
+                                       Map<String, Object> fields) {
+        return new OperatorEvent(LiveTexPayloads.PROVIDER, conversationId, kind, id, null, employeeId, name, fields);
+    }
+
+    private static String name(JsonNode employee) {
+        String first = employee.path("first_name").asText("");
+        String last = employee.path("last_name").asText("");
+        String name = (first + " " + last).trim();
+        return name.isEmpty() ? null : name;
+    }
+}
