@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 @Repository
 public class EventLog {
+
+    private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -48,6 +52,7 @@ public class EventLog {
             event.putAll(fields);
             jdbc.update("insert into conversation_event (conversation_id, seq, type, body, created_at, next_attempt_at) "
                     + "values (?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(event), now, now);
+            log.info("conversation={} event stored seq={} type={}", conversationId, seq, type); // never its text
             return event;
         });
     }
