@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 import javax.management.MBeanServerConnection;
@@ -130,7 +133,7 @@ class OperationsTest {
 
     static Object invoke(String objectName, String operation, String... arguments) throws Exception {
         String[] signature = new String[arguments.length];
-        java.util.Arrays.fill(signature, String.class.getName());
+        Arrays.fill(signature, String.class.getName());
         return jmx.invoke(new ObjectName(objectName), operation, arguments, signature);
     }
 
@@ -173,13 +176,15 @@ class OperationsTest {
         long grants = number(tokens, "CustomerGrants");
         long completedStartChats = number(startChatRoute, "ExchangesCompleted");
 
-        // three handoffs held inside LiveChat's start_chat while JMX is read
+        // three parallel handoffs held inside LiveChat's start_chat while JMX is read
         LIVECHAT.delayNext("start_chat", 3, Duration.ofMillis(1500));
+        ExecutorService bots = Executors.newFixedThreadPool(3);
         List<CompletableFuture<Response>> inFlight = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String id = newConversationId();
-            inFlight.add(CompletableFuture.supplyAsync(() -> handoff(id, "hello")));
+            inFlight.add(CompletableFuture.supplyAsync(() -> handoff(id, "hello"), bots));
         }
+        bots.shutdown();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> number(startChatRoute, "ExchangesInflight") >= 1);
         assertThat(number(CAMEL + "type=routes,name=\"switch-intake\"", "ExchangesInflight")).isPositive();
