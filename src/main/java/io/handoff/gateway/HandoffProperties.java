@@ -19,7 +19,8 @@ public record HandoffProperties(
         @DefaultValue LiveChat livechat,
         @DefaultValue LiveTex livetex,
         @DefaultValue Retry retry,
-        @DefaultValue Transcript transcript) {
+        @DefaultValue Transcript transcript,
+        @DefaultValue Jaicp jaicp) {
 
     public HandoffProperties {
         destinations = destinations == null ? Map.of() : new LinkedHashMap<>(destinations);
@@ -80,6 +81,24 @@ public record HandoffProperties(
             @DefaultValue("") String userIdPrefix,
             /* LiveTex has no close call: the operator is told this when the client ends the chat without lastMessage */
             @DefaultValue("The client has ended the chat.") String closeNote) {
+    }
+
+    /** JAICP "Operator API" channels: JAICP calls the gateway as its operator platform. */
+    public record Jaicp(Map<String, Channel> channels) {
+        public Jaicp {
+            channels = channels == null ? Map.of() : new LinkedHashMap<>(channels);
+        }
+
+        /**
+         * One channel: {@code key} is the {channelKey} in the URL JAICP calls; {@code destinations} limits
+         * which destinations it may use (empty = all); {@code refuseOffline} makes selectDestination refuse (409)
+         * when nobody is online instead of opening the chat anyway.
+         */
+        public record Channel(String key, List<String> destinations, boolean refuseOffline) {
+            public Channel {
+                destinations = destinations == null ? List.of() : List.copyOf(destinations);
+            }
+        }
     }
 
     /** What the operator sees of the bot's conversation when the chat opens. */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.gateway.intake.Compensations;
 import io.handoff.gateway.intake.ProblemException;
 import io.handoff.gateway.intake.SwitchRequest;
+import io.handoff.gateway.ops.HandoffMetrics;
 import io.handoff.gateway.routing.Destination;
 
 /** The conversation steps of the routes: record, take for a handoff, mark started, show. */
@@ -29,11 +30,13 @@ public class Conversations {
     private final ConversationStore store;
     private final EventLog events;
     private final ObjectMapper json;
+    private final HandoffMetrics metrics;
 
-    public Conversations(ConversationStore store, EventLog events, ObjectMapper json) {
+    public Conversations(ConversationStore store, EventLog events, ObjectMapper json, HandoffMetrics metrics) {
         this.store = store;
         this.events = events;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /**
@@ -71,6 +74,7 @@ public class Conversations {
         }
         log.info("conversation={} handoff started destination={} provider={} chat={} state={}",
                 conversationId, destination.name(), destination.provider(), providerChatId, state);
+        metrics.handoffStarted(destination);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("conversationId", conversationId);
         answer.put("state", state.name());

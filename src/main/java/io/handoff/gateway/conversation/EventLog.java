@@ -6,9 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.handoff.gateway.delivery.DeliveryTargets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,13 +25,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Repository
 public class EventLog {
 
+    private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
     private final EventSignals signals;
+    private final DeliveryTargets targets;
 
-    public EventLog(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock, EventSignals signals) {
+    public EventLog(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock, EventSignals signals,
+                    DeliveryTargets targets) {
+        this.targets = targets;
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
@@ -48,8 +57,11 @@ public class EventLog {
             stored.put("type", type);
             stored.put("at", Instant.ofEpochMilli(now).toString());
             stored.putAll(fields);
-            jdbc.update("insert into conversation_event (conversation_id, seq, type, body, created_at, next_attempt_at) "
-                    + "values (?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(stored), now, now);
+            // an event with nowhere to be pushed is settled at once: it stays pullable, and is not "pending"
+            Long settled = targets.pushes(conversationId) ? null : now;
+            jdbc.update("insert into conversation_event (conversation_id, seq, type, body, created_at, next_attempt_at, delivered_at) "
+                    + "values (?, ?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(stored), now, now, settled);
+            log.info("conversation={} event stored seq={} type={}", conversationId, seq, type); // never its text
             return stored;
         });
         signals.stored(conversationId);

@@ -20,37 +20,41 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.EventSignals;
+import io.handoff.gateway.ops.DeliveryKick;
 
 /**
- * Pushes stored events to the bot's callback ({@code handoff.callback.url}), per conversation in seq
- * order: a conversation's oldest undelivered event must be accepted (2xx) before the next is sent. A
+ * Pushes stored events to where {@link DeliveryTargets} says (the bot's callback, or a JAICP channel's
+ * webhook), per conversation in seq order: a conversation's oldest undelivered event must be accepted (2xx) before the next is sent. A
  * failure schedules that conversation's next attempt with exponential backoff (kept in the database,
  * so a restart resumes where it was); other conversations go on meanwhile. The HTTP call itself is the
  * bot-delivery route.
  */
 @Component("botDelivery")
-public class BotDelivery implements SmartLifecycle {
+public class BotDelivery implements SmartLifecycle, DeliveryKick {
 
     private static final Logger log = LoggerFactory.getLogger(BotDelivery.class);
     /** How long one attempt owns an event (the call's own timeouts are shorter). */
     static final long ATTEMPT_LEASE_MILLIS = Duration.ofSeconds(60).toMillis();
 
     private final HandoffProperties.Callback config;
+    private final DeliveryTargets targets;
     private final PendingEvents pending;
     private final ProducerTemplate camel;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService workers;
 
-    public BotDelivery(HandoffProperties properties, PendingEvents pending, ProducerTemplate camel, EventSignals signals) {
+    public BotDelivery(HandoffProperties properties, DeliveryTargets targets, PendingEvents pending, ProducerTemplate camel,
+                       EventSignals signals) {
         this.config = properties.callback();
+        this.targets = targets;
         this.pending = pending;
         this.camel = camel;
         signals.onStored(this::kick);
     }
 
     public boolean enabled() {
-        return config.url() != null && !config.url().isBlank();
+        return targets.any();
     }
 
     @Override
@@ -106,7 +110,8 @@ public class BotDelivery implements SmartLifecycle {
     }
 
     /** Makes every waiting event due and pushes now; returns how many were waiting. */
-    public int retryNow() {
+    @Override
+    public int retryPendingNow() {
         int due = pending.makeAllDue();
         sweep();
         return due;
@@ -120,15 +125,19 @@ public class BotDelivery implements SmartLifecycle {
                 if (event.nextAttemptAt() > System.currentTimeMillis() || !pending.claim(event, ATTEMPT_LEASE_MILLIS)) {
                     return; // backing off, or another instance has it
                 }
-                if (!push(event)) {
+                DeliveryTargets.Delivery delivery = targets.resolve(conversationId, event.body());
+                if (delivery instanceof DeliveryTargets.Send send && push(event, send)) {
+                    pending.delivered(event);
+                    log.info("conversation={} event seq={} delivered", conversationId, event.seq());
+                } else if (delivery instanceof DeliveryTargets.Skip) {
+                    pending.delivered(event); // the receiver has no word for it
+                } else {
                     long delay = backoff(event.attempts() + 1);
                     pending.retryLater(event, delay);
-                    log.info("conversation={} event seq={} not accepted by the bot callback; next try in {} ms",
+                    log.info("conversation={} event seq={} not accepted (or no receiver yet); next try in {} ms",
                             conversationId, event.seq(), delay);
                     return;
                 }
-                pending.delivered(event);
-                log.info("conversation={} event seq={} delivered", conversationId, event.seq());
             }
         } catch (RuntimeException e) {
             log.warn("conversation={} delivery interrupted: {}", conversationId, e.toString());
@@ -137,11 +146,12 @@ public class BotDelivery implements SmartLifecycle {
         }
     }
 
-    private boolean push(PendingEvents.Pending event) {
+    private boolean push(PendingEvents.Pending event, DeliveryTargets.Send send) {
         Exchange exchange = new DefaultExchange(camel.getCamelContext());
         exchange.setProperty("conversationId", event.conversationId());
-        exchange.setProperty("deliveryUrl", config.url());
-        exchange.getMessage().setBody(event.body());
+        exchange.setProperty("deliveryUrl", send.url());
+        exchange.setProperty("deliverySigned", send.signed());
+        exchange.getMessage().setBody(send.body());
         Exchange done = camel.send("direct:bot-delivery", exchange);
         if (done.getException() != null) {
             log.info("conversation={} bot callback unreachable: {}", event.conversationId(), done.getException().toString());

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.handoff.gateway.ops.HandoffMetrics;
 import io.handoff.gateway.provider.ProviderException;
 
 /**
@@ -23,9 +24,11 @@ public class ProblemResponder implements Processor {
     private static final Logger log = LoggerFactory.getLogger(ProblemResponder.class);
 
     private final ApiResponse response;
+    private final HandoffMetrics metrics;
 
-    public ProblemResponder(ApiResponse response) {
+    public ProblemResponder(ApiResponse response, HandoffMetrics metrics) {
         this.response = response;
+        this.metrics = metrics;
     }
 
     @Override
@@ -34,6 +37,7 @@ public class ProblemResponder implements Processor {
         Map<String, Object> problem = toProblem(cause, exchange);
         int status = (Integer) problem.get("status");
         exchange.setProperty("handoffProblem", problem);
+        metrics.problemAnswered(exchange, status, (String) problem.get("type"));
         Compensations.runAll(exchange);
         response.write(exchange, status, "application/problem+json", problem);
         exchange.setRouteStop(true);

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -21,6 +20,7 @@ import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
 import io.handoff.gateway.intake.ProblemException;
 import io.handoff.gateway.intake.SwitchRequestParser;
+import io.handoff.gateway.ops.WebhookRejections;
 
 /**
  * LiveChat license webhooks (reference §5.1): the envelope is checked ({@code secret_key}, compared in
@@ -35,9 +35,11 @@ public class LiveChatWebhooks {
     private final byte[] secret;
     private final ProviderAccounts accounts;
     private final ObjectMapper json;
-    private final AtomicLong rejections = new AtomicLong();
+    private final WebhookRejections rejections;
 
-    public LiveChatWebhooks(HandoffProperties properties, ProviderAccounts accounts, ObjectMapper json) {
+    public LiveChatWebhooks(HandoffProperties properties, ProviderAccounts accounts, ObjectMapper json,
+                            WebhookRejections rejections) {
+        this.rejections = rejections;
         String configured = properties.livechat().webhookSecret();
         this.secret = configured == null || configured.isBlank() ? null : configured.getBytes(StandardCharsets.UTF_8);
         this.accounts = accounts;
@@ -51,20 +53,17 @@ public class LiveChatWebhooks {
     public void accept(Exchange exchange) {
         JsonNode envelope = SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
         if (!envelope.path("action").isTextual() || !envelope.path("payload").isObject()) {
+            rejections.increment("livechat");
             throw ProblemException.invalidRequest("Not a LiveChat webhook: action and payload are required", null);
         }
         byte[] presented = envelope.path("secret_key").asText("").getBytes(StandardCharsets.UTF_8);
         if (secret == null || !MessageDigest.isEqual(secret, presented)) {
-            rejections.incrementAndGet();
+            rejections.increment("livechat");
             log.warn("LiveChat webhook {} refused: wrong secret_key", envelope.path("action").asText());
             throw new ProblemException(401, "unauthorized", "Unauthorized", "Wrong secret_key", null);
         }
         toOperatorEvent(envelope.path("action").asText(), envelope.path("payload"))
                 .ifPresent(event -> exchange.setProperty("operatorEvent", event));
-    }
-
-    public long rejections() {
-        return rejections.get();
     }
 
     Optional<OperatorEvent> toOperatorEvent(String action, JsonNode payload) {

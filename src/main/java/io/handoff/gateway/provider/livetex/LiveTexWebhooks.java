@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -22,6 +21,7 @@ import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
 import io.handoff.gateway.intake.ProblemException;
 import io.handoff.gateway.intake.SwitchRequestParser;
+import io.handoff.gateway.ops.WebhookRejections;
 import io.handoff.gateway.routing.Destinations;
 
 /**
@@ -40,10 +40,11 @@ public class LiveTexWebhooks {
     private final ConversationStore conversations;
     private final Destinations destinations;
     private final ObjectMapper json;
-    private final AtomicLong rejections = new AtomicLong();
+    private final WebhookRejections rejections;
 
     public LiveTexWebhooks(HandoffProperties properties, ProviderAccounts accounts, ConversationStore conversations,
-                           Destinations destinations, ObjectMapper json) {
+                           Destinations destinations, ObjectMapper json, WebhookRejections rejections) {
+        this.rejections = rejections;
         String configured = properties.livetex().webhookKey();
         this.key = configured == null || configured.isBlank() ? null : configured.getBytes(StandardCharsets.UTF_8);
         this.accounts = accounts;
@@ -55,11 +56,12 @@ public class LiveTexWebhooks {
     public void accept(Exchange exchange) {
         JsonNode webhook = SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
         if (!webhook.path("type").isTextual()) {
+            rejections.increment("livetex");
             throw ProblemException.invalidRequest("Not a LiveTex webhook: type is required", null);
         }
         byte[] presented = webhook.path("webhook_key").asText("").getBytes(StandardCharsets.UTF_8);
         if (key == null || !MessageDigest.isEqual(key, presented)) {
-            rejections.incrementAndGet();
+            rejections.increment("livetex");
             log.warn("LiveTex webhook {} refused: wrong webhook_key", webhook.path("type").asText());
             throw new ProblemException(401, "unauthorized", "Unauthorized", "Wrong webhook_key", null);
         }
@@ -76,10 +78,6 @@ public class LiveTexWebhooks {
             return;
         }
         toOperatorEvent(conversationId.get(), type, webhook).ifPresent(event -> exchange.setProperty("operatorEvent", event));
-    }
-
-    public long rejections() {
-        return rejections.get();
     }
 
     Optional<OperatorEvent> toOperatorEvent(String conversationId, String type, JsonNode webhook) {

@@ -1,0 +1,134 @@
+package io.handoff.gateway.jaicp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.handoff.gateway.intake.ApiResponse;
+import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.intake.SwitchRequestParser;
+import io.handoff.gateway.routing.Destination;
+
+/**
+ * Turns JAICP Operator API calls (reference §1.4) into the gateway's own requests, so they take the
+ * same routes as the bot API: selectDestination becomes a switch for direct:switch-intake, sendText and
+ * sendFile become client messages, closeChat the client's close. JAICP expects a plain 200.
+ */
+@Component("jaicpRequests")
+public class JaicpRequests {
+
+    private final ObjectMapper json;
+    private final JaicpChannels channels;
+    private final ApiResponse response;
+
+    public JaicpRequests(ObjectMapper json, JaicpChannels channels, ApiResponse response) {
+        this.json = json;
+        this.channels = channels;
+        this.response = response;
+    }
+
+    /** {@code setWebhook {url}}: where this channel's operator events go from now on. */
+    public void setWebhook(Exchange exchange) {
+        JsonNode body = read(exchange);
+        String url = body.path("url").asText("");
+        if (!url.matches("(?i)https?://.+")) {
+            throw ProblemException.invalidRequest("url must be an http(s) URL", null);
+        }
+        channels.saveWebhook(exchange.getProperty("jaicpChannel", String.class), url);
+    }
+
+    /** {@code selectDestination}: the switch body for direct:switch-intake. */
+    public String selectDestination(Exchange exchange) throws JsonProcessingException {
+        String channel = exchange.getProperty("jaicpChannel", String.class);
+        JsonNode body = read(exchange);
+        String userId = userId(exchange, body);
+        String destination = body.path("destinationId").asText("");
+        List<String> allowed = channels.destinationsOf(channel).stream().map(Destination::name).toList();
+        if (!allowed.contains(destination)) {
+            throw ProblemException.unknownDestination("Destination '" + destination + "' is not one of channel "
+                    + channel + "'s", allowed);
+        }
+        Map<String, Object> switchData = new LinkedHashMap<>();
+        switchData.put("destination", destination);
+        copyObject(body, "attributes", switchData);
+        copyObject(body, "hiddenAttributes", switchData);
+        copyObject(body, "customData", switchData);
+        // JAICP has decided to switch (it raises noLivechatOperatorsOnline itself from getDestinations)
+        switchData.put("ignoreOffline", !channels.refusesOffline(channel));
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("conversationId", JaicpChannels.conversationId(channel, userId));
+        request.put("customer", Map.of("name", body.path("userName").asText(channel + " " + userId)));
+        request.put("switch", switchData);
+        return json.writeValueAsString(request);
+    }
+
+    /** {@code sendText {userId, text}}: a client message (JAICP gives no message id: each call is new). */
+    public String sendText(Exchange exchange) throws JsonProcessingException {
+        JsonNode body = read(exchange);
+        conversationHeader(exchange, body);
+        return json.writeValueAsString(Map.of("messageId", UUID.randomUUID().toString(), "text", body.path("text").asText("")));
+    }
+
+    /** {@code sendFile {userId, url, fileName?, size?}}: a client file by URL. */
+    public String sendFile(Exchange exchange) throws JsonProcessingException {
+        JsonNode body = read(exchange);
+        conversationHeader(exchange, body);
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("url", body.path("url").asText(""));
+        if (body.hasNonNull("fileName")) {
+            file.put("name", body.path("fileName").asText());
+        }
+        if (body.path("size").isNumber()) {
+            file.put("size", body.path("size").asLong());
+        }
+        return json.writeValueAsString(Map.of("messageId", UUID.randomUUID().toString(), "file", file));
+    }
+
+    /** {@code closeChat {userId, text}}: the client ended the chat; text is its last words to the operator. */
+    public String closeChat(Exchange exchange) throws JsonProcessingException {
+        JsonNode body = read(exchange);
+        conversationHeader(exchange, body);
+        return body.hasNonNull("text") && !body.path("text").asText().isBlank()
+                ? json.writeValueAsString(Map.of("text", body.path("text").asText())) : "";
+    }
+
+    /** The plain 200 JAICP expects once the gateway's own route has succeeded. */
+    public void ok(Exchange exchange) throws JsonProcessingException {
+        exchange.getMessage().setBody(Map.of("success", true));
+        response.ok(exchange);
+    }
+
+    private void conversationHeader(Exchange exchange, JsonNode body) {
+        String channel = exchange.getProperty("jaicpChannel", String.class);
+        exchange.getMessage().setHeader("id", JaicpChannels.conversationId(channel, userId(exchange, body)));
+    }
+
+    private static String userId(Exchange exchange, JsonNode body) {
+        String userId = body.path("userId").asText("");
+        String conversationId = JaicpChannels.conversationId(exchange.getProperty("jaicpChannel", String.class), userId);
+        if (userId.isBlank() || !SwitchRequestParser.CONVERSATION_ID.matcher(conversationId).matches()) {
+            throw ProblemException.invalidRequest("userId is required: letters, digits and . _ : @ - (with the channel, "
+                    + "at most 128 characters)", new ArrayList<>());
+        }
+        return userId;
+    }
+
+    private JsonNode read(Exchange exchange) {
+        return SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
+    }
+
+    private void copyObject(JsonNode body, String field, Map<String, Object> into) {
+        if (body.path(field).isObject()) {
+            into.put(field, json.convertValue(body.path(field), Map.class));
+        }
+    }
+}

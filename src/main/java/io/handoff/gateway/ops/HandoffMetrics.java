@@ -1,0 +1,87 @@
+package io.handoff.gateway.ops;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import io.handoff.gateway.routing.Destination;
+import io.handoff.gateway.routing.Destinations;
+
+/**
+ * The handoff counters: started, failed, refused because nobody was online. Micrometer counters, so
+ * they are scraped at {@code /actuator/prometheus} ({@code handoff_handoffs_*_total}) and read by the
+ * {@code handoff:type=Handoffs} MBean from the same registry.
+ */
+@Component("handoffMetrics")
+public class HandoffMetrics {
+
+    static final String STARTED = "handoff.handoffs.started";
+    static final String FAILED = "handoff.handoffs.failed";
+    static final String REFUSED_OFFLINE = "handoff.handoffs.refused.offline";
+
+    private final MeterRegistry registry;
+
+    public HandoffMetrics(MeterRegistry registry, Destinations destinations) {
+        this.registry = registry;
+        // every destination's series exists from the start, so rates and alerts see a 0 before the first 1
+        destinations.all().forEach(d -> {
+            started(d.provider(), d.name());
+            refusedOffline(d.provider(), d.name());
+        });
+    }
+
+    /** The provider opened (or resumed) the chat. */
+    public void handoffStarted(Destination destination) {
+        started(destination.provider(), destination.name()).increment();
+    }
+
+    /**
+     * A bot request ended in a problem answer ({@code type} {@code urn:handoff:problem:<slug>}). Only
+     * handoffs count (the exchange carries a switch): {@code no-operators-online} is a refusal, any 5xx
+     * a failure; other 4xx are the bot's mistakes.
+     */
+    public void problemAnswered(Exchange exchange, int status, String type) {
+        if (exchange.getProperty("switchRequest") == null) {
+            return;
+        }
+        String slug = type.substring(type.lastIndexOf(':') + 1);
+        Destination destination = exchange.getProperty("destination", Destination.class);
+        String provider = destination == null ? "none" : destination.provider();
+        String name = destination == null ? "none" : destination.name();
+        if ("no-operators-online".equals(slug)) {
+            refusedOffline(provider, name).increment();
+        } else if (status >= 500) {
+            Counter.builder(FAILED).description("Handoffs that failed (5xx answers)")
+                    .tag("provider", provider).tag("destination", name).tag("reason", slug)
+                    .register(registry).increment();
+        }
+    }
+
+    private Counter started(String provider, String destination) {
+        return Counter.builder(STARTED).description("Handoffs the provider accepted")
+                .tag("provider", provider).tag("destination", destination).register(registry);
+    }
+
+    private Counter refusedOffline(String provider, String destination) {
+        return Counter.builder(REFUSED_OFFLINE).description("Handoffs refused because no operator was online")
+                .tag("provider", provider).tag("destination", destination).register(registry);
+    }
+
+    public long started() {
+        return total(STARTED);
+    }
+
+    public long failed() {
+        return total(FAILED);
+    }
+
+    public long refusedOffline() {
+        return total(REFUSED_OFFLINE);
+    }
+
+    private long total(String name) {
+        return (long) registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+}

@@ -1,0 +1,178 @@
+package io.handoff.gateway.jaicp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.fakes.FakeLiveTex;
+import io.handoff.gateway.support.FakeJaicp;
+import io.handoff.gateway.support.GatewayClient;
+
+/**
+ * A JAICP bot hands off through the gateway with no bot code: JAICP calls the gateway's Operator API in
+ * its order and gets the operator's events back on its webhook; one conversation ends on LiveChat, one
+ * on LiveTex.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class JaicpFrontDoorTest {
+
+    static final String CHANNEL_KEY = "shop-channel-key";
+    static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
+    static final FakeLiveTex LIVETEX = FakeLiveTex.start();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("handoff.api.keys", () -> "bot-key");
+        registry.add("handoff.destinations.support.group-ids", () -> "1");
+        registry.add("handoff.destinations.support.description", () -> "First-line support");
+        registry.add("handoff.destinations.sales.provider", () -> "livetex");
+        registry.add("handoff.destinations.sales.group-ids", () -> "54321");
+        registry.add("handoff.destinations.vip.provider", () -> "livechat");
+        registry.add("handoff.destinations.vip.group-ids", () -> "2");
+        registry.add("handoff.jaicp.channels.shop.key", () -> CHANNEL_KEY);
+        registry.add("handoff.jaicp.channels.shop.destinations", () -> "support,sales");
+        registry.add("handoff.jaicp.channels.strict.key", () -> "strict-channel-key");
+        registry.add("handoff.jaicp.channels.strict.refuse-offline", () -> "true");
+        registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
+        registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);
+        registry.add("handoff.livechat.client-id", () -> FakeLiveChat.CLIENT_ID);
+        registry.add("handoff.livechat.agent-token", () -> FakeLiveChat.AGENT_TOKEN);
+        registry.add("handoff.livechat.license-id", () -> FakeLiveChat.LICENSE_ID);
+        registry.add("handoff.livechat.webhook-secret", () -> "lc");
+        registry.add("handoff.livetex.api-url", LIVETEX::apiUrl);
+        registry.add("handoff.livetex.key", () -> FakeLiveTex.KEY);
+        registry.add("handoff.livetex.webhook-key", () -> "lt");
+        registry.add("handoff.callback.initial-backoff", () -> "100ms");
+        registry.add("handoff.callback.poll-interval", () -> "200ms");
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:jaicp;DB_CLOSE_DELAY=-1");
+    }
+
+    @LocalServerPort
+    int port;
+    FakeJaicp jaicp;
+
+    @BeforeEach
+    void setUp() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        LIVECHAT.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livechat", "lc");
+        LIVETEX.reset();
+        LIVETEX.destination("54321", "Sales", true);
+        LIVETEX.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livetex", "lt");
+        jaicp = FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/" + CHANNEL_KEY);
+        assertThat(jaicp.setWebhook().status()).isEqualTo(200);
+    }
+
+    @Test
+    void getDestinationsListsTheChannelsDestinationsWithWhoIsOnline() {
+        FakeJaicp.Answer answer = jaicp.getDestinations();
+
+        assertThat(answer.status()).isEqualTo(200);
+        JsonNode destinations = answer.body().path("destinations");
+        assertThat(destinations).hasSize(2);
+        assertThat(destinations.get(0).path("destinationId").asText()).isEqualTo("support");
+        assertThat(destinations.get(0).path("name").asText()).isEqualTo("First-line support");
+        assertThat(destinations.get(0).path("hasOnline").asBoolean()).isTrue();
+        assertThat(destinations.get(1).path("destinationId").asText()).isEqualTo("sales");
+        assertThat(destinations.get(1).path("hasOnline").asBoolean()).isTrue();
+        assertThat(LIVECHAT.count("customer_token")).isZero(); // no tokens spent to look
+
+        LIVECHAT.groupStatus(1, "offline");
+        LIVETEX.destination("54321", "Sales", false);
+        assertThat(jaicp.getDestinations().body().path("destinations")).allSatisfy(d -> assertThat(d.path("hasOnline").asBoolean()).isFalse());
+    }
+
+    @Test
+    void aConversationOnLiveChatEndToEnd() {
+        String user = "u-" + UUID.randomUUID();
+        assertThat(jaicp.selectDestination(user, "support", Map.of("targetLine", "support")).status()).isEqualTo(200);
+        String chat = new GatewayClient(port, "bot-key").get("/api/v1/conversations/jaicp:shop:" + user).json().path("providerChatId").asText();
+        assertThat(jaicp.sendText(user, "I need help with my order").status()).isEqualTo(200);
+
+        LIVECHAT.agentJoins(chat, "anna@example.com", "Anna");
+        LIVECHAT.agentSays(chat, "anna@example.com", "Hello, how can I help?");
+        LIVECHAT.agentSendsFile(chat, "anna@example.com", LIVECHAT.baseUrl() + "/cdn/x/manual.pdf", "manual.pdf", 1000);
+        LIVECHAT.agentCloses(chat, "anna@example.com");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jaicp.eventsOf(user).size() == 3);
+        assertThat(jaicp.eventsOf(user)).extracting(e -> e.path("type").asText()).containsExactly("TextMessage", "FileMessage", "Closed");
+        JsonNode text = jaicp.eventsOf(user).get(0);
+        assertThat(text.path("text").asText()).isEqualTo("Hello, how can I help?");
+        assertThat(text.path("employee").path("firstName").asText()).isEqualTo("Anna");
+        assertThat(jaicp.eventsOf(user)).extracting(e -> e.path("id").asText()).doesNotHaveDuplicates();
+        assertThat(jaicp.eventsOf(user).get(1).path("url").asText()).endsWith("/manual.pdf");
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).contains("I need help with my order");
+    }
+
+    @Test
+    void aConversationOnLiveTexEndToEndClosedByTheClient() {
+        String user = "u-" + UUID.randomUUID();
+        assertThat(jaicp.selectDestination(user, "sales", Map.of("order", "98765")).status()).isEqualTo(200);
+        String livetexUser = "jaicp:shop:" + user;
+        assertThat(LIVETEX.bodies("selectDestination").get(0).path("attributes").path("order").asText()).isEqualTo("98765");
+        assertThat(jaicp.sendText(user, "price for 10 units?").status()).isEqualTo(200);
+        assertThat(jaicp.sendFile(user, "https://files.example.com/spec.pdf", "spec.pdf").status()).isEqualTo(200);
+
+        LIVETEX.operatorSays(livetexUser, "7", "Oleg", "10% off");
+        await().atMost(Duration.ofSeconds(10)).until(() -> jaicp.eventsOf(user).size() == 1);
+        assertThat(jaicp.eventsOf(user).get(0).path("text").asText()).isEqualTo("10% off");
+
+        assertThat(jaicp.closeChat(user, "thanks, bye").status()).isEqualTo(200);
+        assertThat(LIVETEX.messagesOf(livetexUser)).extracting(m -> m.path("text").asText(m.path("url").asText()))
+                .containsExactly("price for 10 units?", "https://files.example.com/spec.pdf", "thanks, bye");
+        LIVETEX.operatorCloses(livetexUser, "7", "Oleg");
+        sleep(600);
+        assertThat(jaicp.eventsOf(user)).extracting(e -> e.path("type").asText()).containsExactly("TextMessage"); // JAICP closed it itself
+        assertThat(new GatewayClient(port, "bot-key").get("/api/v1/conversations/" + livetexUser).json().path("state").asText()).isEqualTo("BOT");
+    }
+
+    @Test
+    void eventsWaitForJaicpAndUnknownKeysOrDestinationsAreRefused() {
+        String user = "u-" + UUID.randomUUID();
+        jaicp.selectDestination(user, "support", Map.of());
+        String chat = new GatewayClient(port, "bot-key").get("/api/v1/conversations/jaicp:shop:" + user).json().path("providerChatId").asText();
+        jaicp.failWith(503);
+        LIVECHAT.agentSays(chat, "anna@example.com", "one");
+        LIVECHAT.agentSays(chat, "anna@example.com", "two");
+        sleep(500);
+        assertThat(jaicp.eventsOf(user)).isEmpty();
+        jaicp.failWith(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jaicp.eventsOf(user).size() == 2);
+        assertThat(jaicp.eventsOf(user)).extracting(e -> e.path("text").asText()).containsExactly("one", "two");
+
+        assertThat(FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/not-a-key").getDestinations().status()).isEqualTo(404);
+        LIVECHAT.groupStatus(1, "offline");
+        assertThat(jaicp.selectDestination("u-offline", "support", Map.of()).status()).isEqualTo(200); // opened anyway: JAICP decided
+        FakeJaicp.Answer strict = FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/strict-channel-key")
+                .selectDestination("u-offline", "support", Map.of());
+        assertThat(strict.status()).isEqualTo(409);
+        assertThat(strict.body().path("event").asText()).isEqualTo("noLivechatOperatorsOnline");
+        FakeJaicp.Answer vip = jaicp.selectDestination("u2", "vip", Map.of());
+        assertThat(vip.status()).isEqualTo(422);
+        assertThat(vip.body().path("knownDestinations").toString()).contains("support", "sales").doesNotContain("vip");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
