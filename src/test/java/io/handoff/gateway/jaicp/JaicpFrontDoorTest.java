@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -66,6 +67,11 @@ class JaicpFrontDoorTest {
     @LocalServerPort
     int port;
     FakeJaicp jaicp;
+
+    @AfterEach
+    void closeJaicp() {
+        jaicp.close();
+    }
 
     @BeforeEach
     void setUp() {
@@ -156,13 +162,15 @@ class JaicpFrontDoorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> jaicp.eventsOf(user).size() == 2);
         assertThat(jaicp.eventsOf(user)).extracting(e -> e.path("text").asText()).containsExactly("one", "two");
 
-        assertThat(FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/not-a-key").getDestinations().status()).isEqualTo(404);
-        LIVECHAT.groupStatus(1, "offline");
-        assertThat(jaicp.selectDestination("u-offline", "support", Map.of()).status()).isEqualTo(200); // opened anyway: JAICP decided
-        FakeJaicp.Answer strict = FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/strict-channel-key")
-                .selectDestination("u-offline", "support", Map.of());
-        assertThat(strict.status()).isEqualTo(409);
-        assertThat(strict.body().path("event").asText()).isEqualTo("noLivechatOperatorsOnline");
+        try (FakeJaicp stranger = FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/not-a-key");
+             FakeJaicp strictChannel = FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/strict-channel-key")) {
+            assertThat(stranger.getDestinations().status()).isEqualTo(404);
+            LIVECHAT.groupStatus(1, "offline");
+            assertThat(jaicp.selectDestination("u-offline", "support", Map.of()).status()).isEqualTo(200); // JAICP decided
+            FakeJaicp.Answer strict = strictChannel.selectDestination("u-offline", "support", Map.of());
+            assertThat(strict.status()).isEqualTo(409);
+            assertThat(strict.body().path("event").asText()).isEqualTo("noLivechatOperatorsOnline");
+        }
         FakeJaicp.Answer vip = jaicp.selectDestination("u2", "vip", Map.of());
         assertThat(vip.status()).isEqualTo(422);
         assertThat(vip.body().path("knownDestinations").toString()).contains("support", "sales").doesNotContain("vip");

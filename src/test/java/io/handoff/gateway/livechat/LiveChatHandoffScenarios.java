@@ -221,9 +221,9 @@ abstract class LiveChatHandoffScenarios {
         assertThat(LIVECHAT.count("start_chat")).isZero();
         assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
         JsonNode events = bot.get("/api/v1/conversations/" + id + "/events").json().path("events");
-        if (!events.isMissingNode()) { // the pull API lands with the relay
-            assertThat(events.get(0).path("type").asText()).isEqualTo("noLivechatOperatorsOnline");
-        }
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).path("type").asText()).isEqualTo("noLivechatOperatorsOnline");
+        assertThat(events.get(0).path("destination").asText()).isEqualTo("support");
 
         Response forced = handoff(id, Map.of("destination", "support", "firstMessage", "anyone?", "ignoreOffline", true));
 
