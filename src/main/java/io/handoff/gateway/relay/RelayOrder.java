@@ -14,26 +14,42 @@ import io.handoff.gateway.intake.ProblemException;
 /**
  * One message of a conversation at a time on this instance, in arrival order (a fair semaphore, since
  * retries may continue an exchange on another thread). Released when the exchange is done, however it
- * ends. Conversations never wait for each other.
+ * ends. Conversations never wait for each other, and a conversation nobody is sending for holds no memory.
  */
 @Component
 public class RelayOrder {
 
     static final long WAIT_SECONDS = 60;
 
-    private final Map<String, Semaphore> turns = new ConcurrentHashMap<>();
+    /** A conversation's turn and how many exchanges hold or wait for it. */
+    private static final class Turn {
+        final Semaphore semaphore = new Semaphore(1, true);
+        int users;
+    }
+
+    private final Map<String, Turn> turns = new ConcurrentHashMap<>();
 
     public void enter(Exchange exchange, String conversationId) throws InterruptedException {
-        Semaphore turn = turns.computeIfAbsent(conversationId, id -> new Semaphore(1, true));
-        if (!turn.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
+        Turn turn = turns.compute(conversationId, (id, existing) -> {
+            Turn t = existing == null ? new Turn() : existing;
+            t.users++;
+            return t;
+        });
+        if (!turn.semaphore.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            leave(conversationId);
             throw new ProblemException(503, "provider-unavailable", "Operator platform unavailable",
                     "Earlier messages of this conversation are still being delivered; try again", null);
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                turn.release();
+                turn.semaphore.release();
+                leave(conversationId);
             }
         });
+    }
+
+    private void leave(String conversationId) {
+        turns.computeIfPresent(conversationId, (id, turn) -> --turn.users == 0 ? null : turn);
     }
 }

@@ -150,6 +150,27 @@ abstract class LiveChatHandoffScenarios {
     }
 
     @Test
+    void aOneTimeMessageReachesTheGroupAndTheBotKeepsTheConversation() {
+        String id = newConversationId();
+
+        Response once = handoff(id, Map.of("firstMessage", "FYI: the client asked about refunds", "oneTimeMessage", true));
+
+        assertThat(once.status()).isEqualTo(201);
+        assertThat(once.json().path("state").asText()).isEqualTo("BOT");
+        String chat = once.json().path("providerChatId").asText();
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).containsExactly("FYI: the client asked about refunds");
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
+
+        // a real switch later: the chat is still open (one chat per customer), so the first message goes into it
+        Response handoff = handoff(id, Map.of("firstMessage", "now I need a human"));
+        assertThat(handoff.status()).isEqualTo(201);
+        assertThat(handoff.json().path("state").asText()).isEqualTo("WAITING");
+        assertThat(handoff.json().path("providerChatId").asText()).isEqualTo(chat);
+        assertThat(LIVECHAT.count("resume_chat")).isEqualTo(1);
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).endsWith("now I need a human");
+    }
+
+    @Test
     void tokensAreReusedAcrossHandoffsAndCallsCarryTheOrganizationId() {
         String first = newConversationId();
         String second = newConversationId();

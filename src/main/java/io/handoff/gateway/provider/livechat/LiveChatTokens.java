@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
@@ -132,6 +133,13 @@ public class LiveChatTokens {
         exchange.removeProperty("livechatCustomerToken");
         exchange.removeProperty("livechatAgentToken");
         log.info("conversation={} LiveChat refused a token; obtaining a fresh one", conversationId);
+    }
+
+    /** Tokens of conversations that went quiet are dropped once stale, so the cache does not grow for ever. */
+    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT10M")
+    public void forgetStale() {
+        long now = clock.millis();
+        customerTokens.values().removeIf(token -> token.renewAtMillis() <= now);
     }
 
     /** Forgets every cached token (an operations action). */
