@@ -38,6 +38,9 @@
   }
 
   const randomId = () => Math.random().toString(36).slice(2, 10);
+  // ':' and '@' are legal in a path segment (RFC 3986 pchar) and common in conversation ids; the gateway
+  // matches path parameters as sent, so they are not percent-encoded
+  const segment = (value) => encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%40/g, '@');
 
   function append(list, item) {
     list.append(item);
@@ -51,7 +54,7 @@
   // ------------------------------------------------------------ client pane (the bot)
 
   const botHeaders = () => ({ Authorization: 'Bearer ' + $('client-api-key').value.trim() });
-  const conversationPath = () => '/api/v1/conversations/' + encodeURIComponent(client.conversationId);
+  const conversationPath = () => '/api/v1/conversations/' + segment(client.conversationId);
 
   async function botCall(method, path, body) {
     const answer = await call(method, path, body, botHeaders());
@@ -181,7 +184,7 @@
   }
 
   function chatPath(chat) {
-    return `/sandbox/console/api/chats/${chat.provider}/${encodeURIComponent(chat.id)}`;
+    return `/sandbox/console/api/chats/${chat.provider}/${segment(chat.id)}`;
   }
 
   async function operatorAction(action, extra = {}) {
