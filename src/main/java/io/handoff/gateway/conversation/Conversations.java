@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.handoff.gateway.intake.Compensations;
+import io.handoff.gateway.intake.PathParameters;
 import io.handoff.gateway.intake.ProblemException;
 import io.handoff.gateway.intake.SwitchRequest;
 import io.handoff.gateway.ops.HandoffMetrics;
@@ -98,7 +99,7 @@ public class Conversations {
 
     /** {@code GET /api/v1/conversations/{id}}. */
     public Map<String, Object> view(Exchange exchange) {
-        String conversationId = exchange.getMessage().getHeader("id", String.class);
+        String conversationId = PathParameters.conversationId(exchange);
         Conversation c = store.find(conversationId)
                 .orElseThrow(() -> ProblemException.notFound("Conversation '" + conversationId + "' was never seen"));
         Map<String, Object> view = new LinkedHashMap<>();

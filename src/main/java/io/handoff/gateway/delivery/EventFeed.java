@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.EventLog;
 import io.handoff.gateway.conversation.EventSignals;
+import io.handoff.gateway.intake.PathParameters;
 import io.handoff.gateway.intake.ProblemException;
 
 /**
@@ -35,7 +36,7 @@ public class EventFeed {
     }
 
     public Map<String, Object> pull(Exchange exchange) throws InterruptedException {
-        String id = exchange.getMessage().getHeader("id", String.class);
+        String id = PathParameters.conversationId(exchange);
         long after = number(exchange.getMessage().getHeader("after", String.class), "after", 0, Long.MAX_VALUE);
         long waitSeconds = number(exchange.getMessage().getHeader("wait", String.class), "wait", 0, MAX_WAIT_SECONDS);
         if (conversations.find(id).isEmpty()) {

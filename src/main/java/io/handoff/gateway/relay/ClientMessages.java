@@ -23,6 +23,7 @@ import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvents;
 import io.handoff.gateway.conversation.ProcessedKeys;
 import io.handoff.gateway.intake.Compensations;
+import io.handoff.gateway.intake.PathParameters;
 import io.handoff.gateway.intake.ProblemException;
 import io.handoff.gateway.intake.SwitchRequest;
 import io.handoff.gateway.intake.SwitchRequestParser;
@@ -57,7 +58,7 @@ public class ClientMessages {
 
     /** Reads {@code {messageId, text}} or {@code {messageId, file{url, name?, size?}}} into property clientMessage. */
     public ClientMessage parse(Exchange exchange) {
-        exchange.setProperty("conversationId", exchange.getMessage().getHeader("id", String.class));
+        exchange.setProperty("conversationId", PathParameters.conversationId(exchange));
         JsonNode root = SwitchRequestParser.readObject(reader, exchange.getMessage().getBody(String.class));
         List<Map<String, String>> errors = new ArrayList<>();
         String messageId = text(root, "messageId", 128, true, errors);
@@ -93,7 +94,7 @@ public class ClientMessages {
 
     /** Reads the optional {@code {text}} of {@code POST /conversations/{id}/close} into property closingText. */
     public void parseClose(Exchange exchange) {
-        exchange.setProperty("conversationId", exchange.getMessage().getHeader("id", String.class));
+        exchange.setProperty("conversationId", PathParameters.conversationId(exchange));
         String body = exchange.getMessage().getBody(String.class);
         if (body != null && !body.isBlank()) {
             List<Map<String, String>> errors = new ArrayList<>();

@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.provider.livechat.LiveChatTokens;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.support.FakeBot;
 import io.handoff.gateway.support.GatewayClient;
@@ -63,6 +65,8 @@ abstract class LiveChatRelayScenarios {
 
     @LocalServerPort
     int port;
+    @Autowired
+    LiveChatTokens tokens;
     GatewayClient bot;
 
     @BeforeEach
@@ -234,6 +238,36 @@ abstract class LiveChatRelayScenarios {
         assertThat(answer.status()).isEqualTo(409);
         assertThat(state(id)).isEqualTo("BOT");
         assertThat(pull(id, 0)).extracting(e -> e.path("reason").asText()).containsExactly("inactivity");
+    }
+
+    @Test
+    void aChatClosedMeanwhileIsHandledEvenWithATokenToGrantFirst() {
+        String message = newConversationId();
+        String closing = newConversationId();
+        String messageChat = startHandoff(message, Map.of("firstMessage", "hi"));
+        String closingChat = startHandoff(closing, Map.of("firstMessage", "hi"));
+        LIVECHAT.webhookTarget(null, null); // the close notifications are lost
+        LIVECHAT.agentCloses(messageChat, AGENT);
+        LIVECHAT.agentCloses(closingChat, AGENT);
+        tokens.dropAll(); // as after a restart: the next calls grant tokens first
+
+        assertThat(say(message, "late", "are you there?").status()).isEqualTo(409);
+        Response closed = bot.post("/api/v1/conversations/" + closing + "/close", "");
+        assertThat(closed.status()).as(closed.text()).isEqualTo(200);
+        assertThat(state(message)).isEqualTo("BOT");
+        assertThat(state(closing)).isEqualTo("BOT");
+    }
+
+    @Test
+    void percentEncodedConversationIdsAreTheSameConversation() {
+        String id = "shop:" + UUID.randomUUID() + "@example.com";
+        startHandoff(id, Map.of("firstMessage", "hi"));
+        String encoded = id.replace(":", "%3A").replace("@", "%40");
+
+        assertThat(bot.get("/api/v1/conversations/" + encoded).json().path("state").asText()).isEqualTo("WAITING");
+        assertThat(say(encoded, "e1", "encoded").status()).isEqualTo(202);
+        assertThat(bot.get("/api/v1/conversations/" + encoded + "/events").status()).isEqualTo(200);
+        assertThat(bot.post("/api/v1/conversations/" + encoded + "/close", "").status()).isEqualTo(200);
     }
 
     @Test

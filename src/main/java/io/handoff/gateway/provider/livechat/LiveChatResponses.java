@@ -36,7 +36,9 @@ public class LiveChatResponses {
 
     /**
      * Exchange property {@code livechatAcceptErrors} may list (comma-separated) error types the caller
-     * handles itself: they come back as the body {@code {"error": {...}}} instead of an exception.
+     * handles itself: they come back as the body {@code {"error": {...}}} instead of an exception. The
+     * flow route sets it around one call and removes it after; it must survive the token calls made
+     * on the way, so it is not cleared here.
      */
     public Object read(Exchange exchange) {
         String accepted = exchange.getProperty("livechatAcceptErrors", String.class);
@@ -67,10 +69,9 @@ public class LiveChatResponses {
         throw new ProviderException("LiveChat", status, type, message, false, false);
     }
 
-    /** The call is settled: the next call starts with a fresh retry count and accepts no errors. */
+    /** The call is settled: the next call starts with a fresh retry count. */
     private static void answered(Exchange exchange) {
         exchange.getMessage().removeHeaders("CamelRedelivery*");
-        exchange.removeProperty("livechatAcceptErrors");
     }
 
     /** The error type of an accepted error body, or null for a success body. */

@@ -1,0 +1,43 @@
+package io.handoff.gateway.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.Profiles;
+
+/**
+ * In the sandbox the gateway calls its own simulators, so their URLs ({@code handoff.livechat.api-url} etc.)
+ * need the real port before any bean or route reads them. A random port ({@code server.port=0}, which tests
+ * ask for) is therefore chosen here, up front. Does nothing outside the sandbox profile.
+ */
+public class SandboxPort implements EnvironmentPostProcessor {
+
+    static final String PROPERTY_SOURCE = "sandboxPort";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (!environment.acceptsProfiles(Profiles.of("sandbox"))) {
+            return;
+        }
+        if (!"0".equals(environment.getProperty("server.port", "8080").trim())) {
+            return;
+        }
+        environment.getPropertySources().addFirst(
+                new MapPropertySource(PROPERTY_SOURCE, Map.of("server.port", freePort())));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) { // every interface, as Tomcat binds
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the sandbox", e);
+        }
+    }
+}
