@@ -62,4 +62,16 @@ class LiveChatOrganizationIdTest {
                 .isEqualTo(FakeLiveChat.LICENSE_ID);
         assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
     }
+
+    @Test
+    void theBotApiIsDescribedAsOpenApiAtApiDoc() {
+        GatewayClient.Response doc = new GatewayClient(port, null).get("/api-doc");
+
+        assertThat(doc.status()).isEqualTo(200);
+        assertThat(doc.json().path("openapi").asText()).startsWith("3.");
+        assertThat(doc.json().path("paths").fieldNames()).toIterable().contains(
+                "/api/v1/handoffs", "/api/v1/conversations/{id}", "/api/v1/conversations/{id}/messages",
+                "/api/v1/conversations/{id}/close", "/api/v1/conversations/{id}/events",
+                "/webhooks/livechat", "/webhooks/livetex");
+    }
 }
