@@ -1,36 +1,21 @@
 package io.handoff.gateway.fakes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +51,7 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe: all state is guarded by one lock, which is never held while sleeping or sending a webhook.
  */
-public final class FakeLiveChat implements AutoCloseable {
+public final class FakeLiveChat extends FakePlatformServer {
 
     public static final String CLIENT_ID = "fake-client-id";
     public static final String CLIENT_SECRET = "fake-client-secret";
@@ -107,23 +92,11 @@ public final class FakeLiveChat implements AutoCloseable {
             .flatMap(Set::stream).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> GROUP_STATUSES = Set.of("online", "online_for_queue", "offline");
     private static final Set<String> ACCEPTING_STATUSES = Set.of("online", "online_for_queue");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CREATED_AT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    static {
-        // The JDK server writes headers and body separately; with Nagle's algorithm and delayed ACKs every response
-        // then takes ~40 ms. The property is read once, when the first JDK HttpServer in the JVM starts.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final HttpClient webhookClient;
-    private final Object lock = new Object();
-    private volatile boolean down;
+    /** LiveChat expects a webhook receiver to answer within about 10 s. */
+    private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
     // Id sequences survive reset() so that ids cached by the gateway in an earlier test never alias new ones.
     private final AtomicLong agentTokenSeq = new AtomicLong();
@@ -144,32 +117,14 @@ public final class FakeLiveChat implements AutoCloseable {
     private final Map<String, UploadedFile> filesByUrl = new HashMap<>();
     private final Map<String, UploadedFile> filesByPath = new HashMap<>();
     private final Map<Integer, String> groupStatuses = new TreeMap<>();
-    private final Map<String, List<Call>> calls = new HashMap<>();
-    private final Map<String, Deque<Fault>> faults = new HashMap<>();
-    private final Map<String, Deque<Duration>> delays = new HashMap<>();
     private final Map<String, ObjectNode> registeredWebhooks = new LinkedHashMap<>();
     private String webhookUrl;
     private String webhookSecret;
-    private List<Webhook> lastWebhooks = List.of();
-    private int lastWebhookStatus;
-    private final List<JsonNode> webhooksSent = new ArrayList<>();
 
     private FakeLiveChat() throws IOException {
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "fake-livechat");
-            thread.setDaemon(true);
-            return thread;
-        });
-        webhookClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(executor)
-                .build();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
+        super("fake-livechat", FAULTABLE_METHODS, WEBHOOK_TIMEOUT);
         resetState();
-        server.start();
+        serve();
     }
 
     /** Starts a fake on 127.0.0.1 with an ephemeral port. */
@@ -184,7 +139,7 @@ public final class FakeLiveChat implements AutoCloseable {
     // ---------------------------------------------------------------- URLs and configuration
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return origin();
     }
 
     /** Customer Chat API root; methods live under {@code /customer/action/<method>}. */
@@ -259,29 +214,7 @@ public final class FakeLiveChat implements AutoCloseable {
      * "register_webhook", "unregister_webhook", "get_dynamic_configuration", "customer_token" and "token".
      */
     public void failNext(String method, int times, int httpStatus, String errorType) {
-        requireKnownMethod(method);
-        synchronized (lock) {
-            Deque<Fault> queue = faults.computeIfAbsent(method, m -> new ArrayDeque<>());
-            for (int i = 0; i < times; i++) {
-                queue.add(new Fault(httpStatus, errorType));
-            }
-        }
-    }
-
-    /** The next {@code times} calls of {@code method} are answered only after {@code delay} (state changes first). */
-    public void delayNext(String method, int times, Duration delay) {
-        requireKnownMethod(method);
-        synchronized (lock) {
-            Deque<Duration> queue = delays.computeIfAbsent(method, m -> new ArrayDeque<>());
-            for (int i = 0; i < times; i++) {
-                queue.add(delay);
-            }
-        }
-    }
-
-    /** While down, every connection is closed without a response, so clients see an I/O error. */
-    public void setDown(boolean down) {
-        this.down = down;
+        queueFaults(method, times, apiError(httpStatus, errorType, "injected"));
     }
 
     // ---------------------------------------------------------------- operator side
@@ -324,60 +257,7 @@ public final class FakeLiveChat implements AutoCloseable {
         return deliverAsOperator(webhooks);
     }
 
-    /** Re-POSTs the exact bodies of the last operator webhook, as LiveChat does when it retries. */
-    public int resendLastWebhook() {
-        List<Webhook> webhooks;
-        synchronized (lock) {
-            webhooks = lastWebhooks;
-        }
-        if (webhooks.isEmpty()) {
-            throw new IllegalStateException("no operator webhook was sent yet");
-        }
-        return deliverAsOperator(webhooks);
-    }
-
-    /** HTTP status of the last operator webhook (0 if none, -1 on an I/O error). */
-    public int lastWebhookStatus() {
-        synchronized (lock) {
-            return lastWebhookStatus;
-        }
-    }
-
-    /**
-     * Envelopes of all webhooks whose delivery finished, oldest first, including the asynchronous ones fired by
-     * customer calls; poll this to know a customer-side webhook has reached the gateway.
-     */
-    public List<JsonNode> webhooksSent() {
-        synchronized (lock) {
-            return deepCopies(webhooksSent);
-        }
-    }
-
     // ---------------------------------------------------------------- inspection
-
-    /** Calls of {@code method} that passed auth and validation (including ones answered by an injected fault). */
-    public int count(String method) {
-        requireKnownMethod(method);
-        synchronized (lock) {
-            return calls.getOrDefault(method, List.of()).size();
-        }
-    }
-
-    /** Request bodies of the counted calls; form fields and query parameters appear as a JSON object. */
-    public List<JsonNode> bodies(String method) {
-        requireKnownMethod(method);
-        synchronized (lock) {
-            return calls.getOrDefault(method, List.of()).stream().<JsonNode>map(call -> call.body().deepCopy()).toList();
-        }
-    }
-
-    /** Request headers of the counted calls, names in lower case. */
-    public List<Map<String, String>> headers(String method) {
-        requireKnownMethod(method);
-        synchronized (lock) {
-            return calls.getOrDefault(method, List.of()).stream().map(Call::headers).toList();
-        }
-    }
 
     /**
      * Webhooks registered now, in registration order, as list_webhooks returns them:
@@ -444,67 +324,17 @@ public final class FakeLiveChat implements AutoCloseable {
      * usually points at the application context shared by several tests.
      */
     public void reset() {
-        down = false;
         synchronized (lock) {
+            resetServer();
             resetState();
         }
     }
 
+    // ---------------------------------------------------------------- routing
+
     @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    // ---------------------------------------------------------------- HTTP plumbing
-
-    private void handle(HttpExchange exchange) {
-        try {
-            if (down) {
-                return; // the finally block closes the connection without a response
-            }
-            Request request = readRequest(exchange);
-            String operation = operationOf(request.path());
-            Reply reply;
-            try {
-                reply = dispatch(operation, request);
-            } catch (ApiError error) {
-                reply = Reply.json(error.status, error.body);
-            }
-            pause(takeDelay(operation));
-            send(exchange, reply);
-            reply.afterwards().forEach(executor::execute);
-        } catch (IOException clientGone) {
-            // nothing left to answer
-        } catch (RuntimeException bug) {
-            ObjectNode body = errorBody("internal", "fake failure: " + bug);
-            try {
-                send(exchange, Reply.json(500, body));
-            } catch (IOException | RuntimeException ignored) {
-                // the connection is closed below either way
-            }
-        } finally {
-            exchange.close();
-        }
-    }
-
-    private static Request readRequest(HttpExchange exchange) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), values.isEmpty() ? "" : values.get(0)));
-        URI uri = exchange.getRequestURI();
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        return new Request(exchange.getRequestMethod(), uri.getRawPath(), parseForm(uri.getRawQuery()),
-                Map.copyOf(headers), body);
-    }
-
-    private static void send(HttpExchange exchange, Reply reply) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-        exchange.getResponseBody().write(reply.body());
-    }
-
-    private static String operationOf(String path) {
+    String operationOf(Request request) {
+        String path = request.path();
         if (path.equals(ACCOUNTS_PREFIX + "/v2/token")) {
             return "token";
         }
@@ -522,7 +352,8 @@ public final class FakeLiveChat implements AutoCloseable {
         return path.startsWith(CDN_PREFIX) ? "cdn" : null;
     }
 
-    private Reply dispatch(String operation, Request request) {
+    @Override
+    Reply dispatch(String operation, Request request) {
         if (operation == null) {
             throw new ApiError(404, errorBody("not_found", null));
         }
@@ -1019,16 +850,6 @@ public final class FakeLiveChat implements AutoCloseable {
         return true;
     }
 
-    private static boolean isHttpUrl(String url) {
-        try {
-            URI uri = new URI(url);
-            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
-    }
-
     // ---------------------------------------------------------------- validation helpers
 
     private static JsonNode jsonObjectBody(Request request) {
@@ -1150,25 +971,6 @@ public final class FakeLiveChat implements AutoCloseable {
         return chat;
     }
 
-    private static String requiredText(JsonNode node, String field) {
-        String value = optionalText(node, field);
-        if (value == null || value.isEmpty()) {
-            throw validation(field + " is required and must be a non-empty string");
-        }
-        return value;
-    }
-
-    private static String optionalText(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw validation(field + " must be a string");
-        }
-        return value.asText();
-    }
-
     private static boolean optionalBoolean(JsonNode node, String field, boolean defaultValue) {
         JsonNode value = node.get(field);
         if (value == null) {
@@ -1186,36 +988,6 @@ public final class FakeLiveChat implements AutoCloseable {
             throw validation(field + " must be an object");
         }
         return value;
-    }
-
-    /** Records a call that passed auth and validation, then lets a pending fault answer it before any state change. */
-    private void accept(String method, Request request, JsonNode recordedBody) {
-        calls.computeIfAbsent(method, m -> new ArrayList<>())
-                .add(new Call(recordedBody.deepCopy(), request.headers()));
-        Deque<Fault> pending = faults.get(method);
-        Fault fault = pending == null ? null : pending.poll();
-        if (fault != null) {
-            throw apiError(fault.status(), fault.type(), "injected");
-        }
-    }
-
-    private Duration takeDelay(String operation) {
-        synchronized (lock) {
-            Deque<Duration> pending = operation == null ? null : delays.get(operation);
-            Duration delay = pending == null ? null : pending.poll();
-            return delay == null ? Duration.ZERO : delay;
-        }
-    }
-
-    private static void pause(Duration delay) {
-        if (delay.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     // ---------------------------------------------------------------- webhooks
@@ -1269,11 +1041,7 @@ public final class FakeLiveChat implements AutoCloseable {
                 .put("organization_id", ORGANIZATION_ID);
         envelope.set("payload", payload.deepCopy());
         envelope.putObject("additional_data");
-        try {
-            return new Webhook(url, JSON.writeValueAsBytes(envelope), envelope);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Webhook.of(url, envelope);
     }
 
     /** Only {@code filters.author_type} is modelled; the others (only_my_chats, chat_presence, ...) pass everything. */
@@ -1292,44 +1060,6 @@ public final class FakeLiveChat implements AutoCloseable {
         return webhooks.stream().<Runnable>map(webhook -> () -> deliver(webhook)).toList();
     }
 
-    /** Delivers to every destination in turn and returns the first one's status (0 when there is none). */
-    private int deliverAsOperator(List<Webhook> webhooks) {
-        if (webhooks.isEmpty()) {
-            return 0;
-        }
-        synchronized (lock) {
-            lastWebhooks = webhooks;
-        }
-        int status = deliver(webhooks.get(0));
-        webhooks.subList(1, webhooks.size()).forEach(this::deliver);
-        synchronized (lock) {
-            lastWebhookStatus = status;
-        }
-        return status;
-    }
-
-    /** POSTs the webhook and returns its HTTP status, or -1 when the target could not be reached. */
-    private int deliver(Webhook webhook) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(webhook.url()))
-                .timeout(Duration.ofSeconds(10)) // LiveChat expects an answer within ~10 s
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(webhook.body()))
-                .build();
-        int status;
-        try {
-            status = webhookClient.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            status = -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            status = -1;
-        }
-        synchronized (lock) {
-            webhooksSent.add(webhook.envelope());
-        }
-        return status;
-    }
-
     // ---------------------------------------------------------------- small helpers
 
     private void resetState() {
@@ -1344,13 +1074,7 @@ public final class FakeLiveChat implements AutoCloseable {
         filesByPath.clear();
         groupStatuses.clear();
         groupStatuses.put(DEFAULT_GROUP, "offline");
-        calls.clear();
-        faults.clear();
-        delays.clear();
         registeredWebhooks.clear();
-        lastWebhooks = List.of();
-        lastWebhookStatus = 0;
-        webhooksSent.clear();
     }
 
     private ObjectNode chatView(Chat chat, ChatThread thread) {
@@ -1372,46 +1096,12 @@ public final class FakeLiveChat implements AutoCloseable {
         events.forEach(event -> eventIds.add(thread.append(authorId, event).get("id").asText()));
     }
 
-    private static void requireKnownMethod(String method) {
-        if (!FAULTABLE_METHODS.contains(method)) {
-            throw new IllegalArgumentException("unknown method " + method + "; known: " + FAULTABLE_METHODS);
-        }
-    }
-
     private static String bearerToken(Request request) {
         String authorization = request.headers().get("authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
         return authorization.substring(7).trim();
-    }
-
-    private static String mediaType(Request request) {
-        String contentType = request.headers().get("content-type");
-        return contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static Map<String, String> parseForm(String encoded) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (encoded == null || encoded.isEmpty()) {
-            return values;
-        }
-        for (String pair : encoded.split("&")) {
-            int equals = pair.indexOf('=');
-            String name = equals < 0 ? pair : pair.substring(0, equals);
-            String value = equals < 0 ? "" : pair.substring(equals + 1);
-            values.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                    URLDecoder.decode(value, StandardCharsets.UTF_8));
-        }
-        return values;
-    }
-
-    private static ObjectNode object() {
-        return JSON.createObjectNode();
-    }
-
-    private static List<JsonNode> deepCopies(List<? extends JsonNode> nodes) {
-        return nodes.stream().<JsonNode>map(JsonNode::deepCopy).toList();
     }
 
     private static ObjectNode errorBody(String type, String message) {
@@ -1442,51 +1132,22 @@ public final class FakeLiveChat implements AutoCloseable {
         return new ApiError(400, object().put("error", error).put("error_description", description));
     }
 
+    @Override
+    ApiError invalidField(String message) {
+        return validation(message);
+    }
+
+    @Override
+    ApiError internalError(RuntimeException bug) {
+        return apiError(500, "internal", "fake failure: " + bug);
+    }
+
     // ---------------------------------------------------------------- state types
-
-    private record Request(String verb, String path, Map<String, String> query, Map<String, String> headers,
-                           byte[] body) {
-    }
-
-    /** A response plus work to run after it is sent (asynchronous webhooks, so they cannot deadlock the caller). */
-    private record Reply(int status, String contentType, byte[] body, List<Runnable> afterwards) {
-        static Reply json(int status, JsonNode body) {
-            return json(status, body, List.of());
-        }
-
-        static Reply json(int status, JsonNode body, List<Runnable> afterwards) {
-            try {
-                return new Reply(status, "application/json", JSON.writeValueAsBytes(body), afterwards);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static final class ApiError extends RuntimeException {
-        final int status;
-        final JsonNode body;
-
-        ApiError(int status, JsonNode body) {
-            super(body.toString(), null, false, false);
-            this.status = status;
-            this.body = body;
-        }
-    }
 
     private record IssuedToken(String entityId, Instant expiresAt) {
     }
 
-    private record Call(JsonNode body, Map<String, String> headers) {
-    }
-
-    private record Fault(int status, String type) {
-    }
-
     private record UploadedFile(String name, String contentType, byte[] bytes) {
-    }
-
-    private record Webhook(String url, byte[] body, JsonNode envelope) {
     }
 
     private static final class Customer {
