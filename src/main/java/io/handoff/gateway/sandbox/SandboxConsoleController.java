@@ -30,6 +30,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.ProviderAccounts;
 import io.handoff.gateway.routing.Destinations;
+import io.handoff.gateway.sandbox.platform.LiveChatPlatform;
+import io.handoff.gateway.sandbox.platform.Refusal;
 
 /**
  * The sandbox's web console at {@code /sandbox/console}: one page (plain HTML and JavaScript from
@@ -173,13 +175,8 @@ public class SandboxConsoleController {
         return done();
     }
 
-    @ExceptionHandler(SandboxLiveChat.Refusal.class)
-    public ResponseEntity<JsonNode> livechatRefused(SandboxLiveChat.Refusal refusal) {
-        return ResponseEntity.status(refusal.status()).contentType(MediaType.APPLICATION_JSON).body(refusal.body());
-    }
-
-    @ExceptionHandler(SandboxLiveTex.Refusal.class)
-    public ResponseEntity<JsonNode> livetexRefused(SandboxLiveTex.Refusal refusal) {
+    @ExceptionHandler(Refusal.class)
+    public ResponseEntity<JsonNode> refused(Refusal refusal) {
         return ResponseEntity.status(refusal.status()).contentType(MediaType.APPLICATION_JSON).body(refusal.body());
     }
 
@@ -190,8 +187,8 @@ public class SandboxConsoleController {
         return chat;
     }
 
-    private static SandboxLiveChat.Refusal unknownProvider(String provider) {
-        return SandboxLiveChat.validation("unknown provider " + provider + ": livechat or livetex");
+    private static Refusal unknownProvider(String provider) {
+        return LiveChatPlatform.validation("unknown provider " + provider + ": livechat or livetex");
     }
 
     private static ObjectNode done() {

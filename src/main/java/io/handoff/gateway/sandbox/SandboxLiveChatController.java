@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.handoff.gateway.sandbox.platform.Refusal;
 
 /**
  * LiveChat's HTTP surface for the sandbox, below {@code /sandbox/livechat}: the accounts service
@@ -95,8 +96,8 @@ public class SandboxLiveChatController {
                 .orElseGet(() -> ResponseEntity.notFound().build());
     }
 
-    @ExceptionHandler(SandboxLiveChat.Refusal.class)
-    public ResponseEntity<JsonNode> refused(SandboxLiveChat.Refusal refusal) {
+    @ExceptionHandler(Refusal.class)
+    public ResponseEntity<JsonNode> refused(Refusal refusal) {
         return ResponseEntity.status(refusal.status()).contentType(MediaType.APPLICATION_JSON).body(refusal.body());
     }
 }

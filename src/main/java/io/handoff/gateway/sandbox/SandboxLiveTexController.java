@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.handoff.gateway.sandbox.platform.Refusal;
+
 /**
  * LiveTex's Messaging API 1.0 for the sandbox: {@code /sandbox/livetex/1.0/<method>?key=...}. Every verb is
  * taken so that a wrong one gets LiveTex's own answer (404, code 6); the rules live in {@link SandboxLiveTex}.
@@ -38,8 +40,8 @@ public class SandboxLiveTexController {
         return livetex.call(request.getMethod(), method, key, contentType, body);
     }
 
-    @ExceptionHandler(SandboxLiveTex.Refusal.class)
-    public ResponseEntity<JsonNode> refused(SandboxLiveTex.Refusal refusal) {
+    @ExceptionHandler(Refusal.class)
+    public ResponseEntity<JsonNode> refused(Refusal refusal) {
         return ResponseEntity.status(refusal.status()).contentType(MediaType.APPLICATION_JSON).body(refusal.body());
     }
 }

@@ -1,23 +1,17 @@
 package io.handoff.gateway.fakes;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.handoff.gateway.sandbox.platform.LiveTexPlatform;
+import io.handoff.gateway.sandbox.platform.Refusal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * Stateful in-process fake of the LiveTex Messaging API 1.0 and of the webhooks LiveTex sends back. Shapes follow
@@ -40,6 +34,9 @@ import java.util.UUID;
  * LiveTex's retries (for up to 24 h). Timestamps are Unix milliseconds, as in the sendText response (the webhook docs
  * say only "Unix time").
  *
+ * <p>The rules are {@link LiveTexPlatform}'s, shared with the sandbox; this class adds the HTTP server, recording,
+ * faults and inspection.
+ *
  * <p>Thread-safe: all state is guarded by one lock, which is never held while sleeping or sending a webhook.
  */
 public final class FakeLiveTex extends FakePlatformServer {
@@ -48,37 +45,19 @@ public final class FakeLiveTex extends FakePlatformServer {
     /** The Messaging API touch point, as reported in Closed webhooks. */
     public static final String TOUCH_POINT_ID = "fake-touch-point";
     /** The only destination type LiveTex 1.0 accepts. */
-    public static final String DESTINATION_TYPE = "Department";
+    public static final String DESTINATION_TYPE = LiveTexPlatform.DESTINATION_TYPE;
 
     private static final String API_PREFIX = "/1.0";
-    private static final Set<String> METHODS = Set.of("getDestinations", "selectDestination", "sendText", "sendFile",
-            "setWebhook", "getWebhookSettings");
-    /** Documented without a request body; every other method needs a JSON object. */
-    private static final Set<String> BODYLESS_METHODS = Set.of("getDestinations", "getWebhookSettings");
     /** LiveTex waits this long for the webhook receiver before it retries. */
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final int KEY_MISSING = 1;
-    private static final int KEY_INVALID = 2;
-    private static final int EMPTY_BODY = 3;
-    private static final int WRONG_JSON = 4;
-    private static final int BAD_WEBHOOK_URL = 5;
-    private static final int UNSUPPORTED_REQUEST = 6;
-    private static final int INTERNAL_ERROR = 7;
-    private static final int INVALID_DATA = 9;
-
-    // Trailing garbage after the JSON value is "wrong JSON" too, not silently ignored.
-    private static final ObjectMapper STRICT_JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-
-    // Everything below is guarded by lock.
-    private final Map<String, Destination> destinations = new LinkedHashMap<>();
-    private final Map<String, User> users = new LinkedHashMap<>();
-    private String webhookUrl;
-    private String webhookKey;
+    // Guarded by lock: the model, and the webhooks it produced during the current call.
+    private final LiveTexPlatform platform;
+    private final List<Webhook> outbox = new ArrayList<>();
 
     private FakeLiveTex() throws IOException {
-        super("fake-livetex", METHODS, WEBHOOK_TIMEOUT);
+        super("fake-livetex", LiveTexPlatform.METHODS, WEBHOOK_TIMEOUT);
+        platform = new LiveTexPlatform(KEY, TOUCH_POINT_ID, (url, body) -> outbox.add(Webhook.of(url, body)));
         serve();
     }
 
@@ -101,15 +80,14 @@ public final class FakeLiveTex extends FakePlatformServer {
     /** Adds or replaces (by id) a Department of the touch point; {@code name} may be null. None by default. */
     public void destination(String id, String name, boolean hasOnline) {
         synchronized (lock) {
-            destinations.put(id, new Destination(id, name, hasOnline));
+            platform.destination(id, name, hasOnline);
         }
     }
 
     /** Where webhooks go, as if setWebhook had been called; {@code null} url stops sending them. */
     public void webhookTarget(String url, String key) {
         synchronized (lock) {
-            webhookUrl = url;
-            webhookKey = key;
+            platform.webhookTarget(url, key);
         }
     }
 
@@ -121,68 +99,49 @@ public final class FakeLiveTex extends FakePlatformServer {
      * in {@link #count}, so a test can see the retries.
      */
     public void failNext(String method, int times, int httpStatus, int errorCode) {
-        queueFaults(method, times, apiError(httpStatus, errorCode, "injected"));
+        queueFaults(method, times, ApiError.of(LiveTexPlatform.refusal(httpStatus, errorCode, "injected")));
     }
 
     // ---------------------------------------------------------------- operator side
 
     /** An operator's text in the user's open appeal; sends {@code TextMessage}. Returns the webhook's HTTP status. */
     public int operatorSays(String userId, String employeeId, String firstName, String text) {
-        ObjectNode fields = byEmployee(employeeId, firstName).put("text", text).put("from", "Employee");
-        return fromAppeal(userId, "TextMessage", fields, false);
+        return asOperator(() -> {
+            requireOpenAppeal(userId);
+            platform.operatorSays(userId, employeeId, firstName, text);
+        });
     }
 
     /** An operator's file in the user's open appeal; sends {@code FileMessage}. Returns the webhook's HTTP status. */
     public int operatorSendsFile(String userId, String employeeId, String firstName, String url, String name,
                                  long size) {
-        ObjectNode fields = byEmployee(employeeId, firstName)
-                .put("url", url).put("name", name).put("size", size).put("from", "Employee");
-        return fromAppeal(userId, "FileMessage", fields, false);
+        return asOperator(() -> {
+            requireOpenAppeal(userId);
+            platform.operatorSendsFile(userId, employeeId, firstName, url, name, size);
+        });
     }
 
     /** The operator closes the appeal, which unselects the destination; sends {@code Closed}. Returns the status. */
     public int operatorCloses(String userId, String employeeId, String firstName) {
-        ObjectNode fields = object().put("touch_point_id", TOUCH_POINT_ID);
-        fields.setAll(byEmployee(employeeId, firstName));
-        return fromAppeal(userId, "Closed", fields, true);
+        return asOperator(() -> {
+            requireOpenAppeal(userId);
+            platform.operatorCloses(userId, employeeId, firstName);
+        });
     }
 
     /** LiveTex asks for a destination; sends {@code SelectDestination} listing all of them (without has_online). */
     public int askToSelectDestination(String userId) {
-        List<Webhook> webhooks;
-        synchronized (lock) {
-            ObjectNode fields = object();
-            ArrayNode list = fields.putArray("destinations");
-            destinations.values().forEach(destination -> list.add(destination.view(false)));
-            webhooks = webhooks("SelectDestination", userId, fields);
-        }
-        return deliverAsOperator(webhooks);
+        return asOperator(() -> platform.askToSelectDestination(userId));
     }
 
     /** A hold message from the cabinet's scenarios; sends {@code HoldMessage}. Returns the webhook's HTTP status. */
     public int holdMessage(String userId, String text) {
-        ObjectNode fields = object().put("timestamp", System.currentTimeMillis()).put("text", text);
-        List<Webhook> webhooks;
-        synchronized (lock) {
-            webhooks = webhooks("HoldMessage", userId, fields);
-        }
-        return deliverAsOperator(webhooks);
+        return asOperator(() -> platform.holdMessage(userId, text));
     }
 
     /** A message the user sent reached the operator; sends {@code MessageDelivered}. Returns the HTTP status. */
     public int delivered(String userId, String messageId) {
-        List<Webhook> webhooks;
-        synchronized (lock) {
-            User user = users.get(userId);
-            boolean known = user != null && user.messages.stream()
-                    .anyMatch(message -> message.path("message_id").asText().equals(messageId));
-            if (!known) {
-                throw new IllegalArgumentException("user " + userId + " sent no message " + messageId);
-            }
-            ObjectNode fields = object().put("message_id", messageId).put("timestamp", System.currentTimeMillis());
-            webhooks = webhooks("MessageDelivered", userId, fields);
-        }
-        return deliverAsOperator(webhooks);
+        return asOperator(() -> platform.delivered(userId, messageId));
     }
 
     // ---------------------------------------------------------------- inspection
@@ -195,7 +154,7 @@ public final class FakeLiveTex extends FakePlatformServer {
     /** The destination id of the user's open appeal; empty before selectDestination and after Closed. */
     public Optional<String> currentDestination(String userId) {
         synchronized (lock) {
-            return Optional.ofNullable(users.get(userId)).map(user -> user.destinationId);
+            return platform.currentDestination(userId);
         }
     }
 
@@ -206,16 +165,14 @@ public final class FakeLiveTex extends FakePlatformServer {
      */
     public List<JsonNode> messagesOf(String userId) {
         synchronized (lock) {
-            User user = users.get(userId);
-            return user == null ? List.of() : deepCopies(user.messages);
+            return platform.messagesOf(userId);
         }
     }
 
     /** The {@code attributes} of the user's last selectDestination (kept after Closed); empty if none. */
     public Map<String, String> attributesOf(String userId) {
         synchronized (lock) {
-            User user = users.get(userId);
-            return user == null ? Map.of() : user.attributes;
+            return platform.attributesOf(userId);
         }
     }
 
@@ -226,8 +183,7 @@ public final class FakeLiveTex extends FakePlatformServer {
     public void reset() {
         synchronized (lock) {
             resetServer();
-            destinations.clear();
-            users.clear();
+            platform.reset();
         }
     }
 
@@ -241,275 +197,45 @@ public final class FakeLiveTex extends FakePlatformServer {
             return null;
         }
         String method = request.path().substring(prefix.length());
-        return METHODS.contains(method) ? method : null;
+        return LiveTexPlatform.METHODS.contains(method) ? method : null;
     }
 
     @Override
     Reply dispatch(String method, Request request) {
         if (method == null) {
-            throw apiError(404, UNSUPPORTED_REQUEST,
-                    "Unsupported HTTP request " + request.verb() + " " + request.path());
+            throw ApiError.of(LiveTexPlatform.unsupported(request.verb(), request.path()));
         }
-        String key = request.query().get("key");
-        if (key == null || key.isEmpty()) {
-            throw apiError(400, KEY_MISSING, "Authentication key is not specified");
-        }
-        if (!key.equals(KEY)) {
-            throw apiError(401, KEY_INVALID, "Authentication key is not valid");
-        }
-        JsonNode body = jsonBody(request, !BODYLESS_METHODS.contains(method));
-        return switch (method) {
-            case "getDestinations" -> getDestinations(request, body);
-            case "selectDestination" -> selectDestination(request, body);
-            case "sendText" -> sendText(request, body);
-            case "sendFile" -> sendFile(request, body);
-            case "setWebhook" -> setWebhook(request, body);
-            case "getWebhookSettings" -> getWebhookSettings(request, body);
-            default -> throw new IllegalStateException("unrouted method " + method);
-        };
-    }
-
-    // ---------------------------------------------------------------- Messaging API methods
-
-    private Reply getDestinations(Request request, JsonNode body) {
         synchronized (lock) {
-            accept("getDestinations", request, body);
-            ObjectNode response = success();
-            ArrayNode list = response.putArray("destinations");
-            destinations.values().forEach(destination -> list.add(destination.view(true)));
-            return Reply.json(200, response);
-        }
-    }
-
-    private Reply selectDestination(Request request, JsonNode body) {
-        String userId = requiredText(body, "user_id");
-        if (!DESTINATION_TYPE.equals(requiredText(body, "destination_type"))) {
-            throw invalidData("destination_type must be \"" + DESTINATION_TYPE + "\"");
-        }
-        String destinationId = requiredText(body, "destination_id");
-        optionalText(body, "name"); // checked only; bodies() shows it
-        Map<String, String> attributes = stringMap(body, "attributes");
-        stringMap(body, "hidden_attributes"); // checked only; bodies() shows it
-        synchronized (lock) {
-            accept("selectDestination", request, body);
-            if (!destinations.containsKey(destinationId)) {
-                throw invalidData("unknown destination_id " + destinationId);
+            try {
+                return Reply.json(200, platform.call(request.verb(), method, request.query().get("key"),
+                        request.headers().get("content-type"), request.body(),
+                        checked -> accept(method, request, checked)));
+            } catch (Refusal refusal) {
+                throw ApiError.of(refusal);
             }
-            User user = user(userId);
-            user.destinationId = destinationId;
-            user.attributes = attributes;
-            return Reply.json(200, success());
         }
     }
 
-    private Reply sendText(Request request, JsonNode body) {
-        String userId = requiredText(body, "user_id");
-        String text = requiredText(body, "text");
-        synchronized (lock) {
-            accept("sendText", request, body);
-            return userMessage(userId, object().put("type", "text").put("text", text));
+    /** Operators act only in an open appeal, as in LiveTex; a test that tries otherwise has a bug. */
+    private void requireOpenAppeal(String userId) {
+        if (platform.currentDestination(userId).isEmpty()) {
+            throw new IllegalStateException("user " + userId + " has no open appeal (no selected destination)");
         }
     }
 
-    private Reply sendFile(Request request, JsonNode body) {
-        String userId = requiredText(body, "user_id");
-        String url = requiredText(body, "url");
-        if (!isHttpUrl(url)) {
-            throw invalidData("url must be an absolute http(s) URL LiveTex can fetch");
-        }
-        ObjectNode message = object().put("type", "file").put("url", url);
-        String fileName = optionalText(body, "file_name");
-        if (fileName != null) {
-            message.put("file_name", fileName);
-        }
-        JsonNode size = body.get("size");
-        if (size != null) {
-            if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
-                throw invalidData("size must be a non-negative integer (Long)");
-            }
-            message.put("size", size.asLong());
-        }
-        String comment = optionalText(body, "comment");
-        if (comment != null) {
-            message.put("comment", comment);
-        }
-        synchronized (lock) {
-            accept("sendFile", request, body);
-            return userMessage(userId, message);
-        }
-    }
-
-    private Reply setWebhook(Request request, JsonNode body) {
-        String url = requiredText(body, "url");
-        String key = requiredText(body, "webhook_key");
-        // The real service accepts only https; plain http is allowed so loopback tests need no TLS.
-        if (!isHttpUrl(url)) {
-            throw apiError(400, BAD_WEBHOOK_URL, "URL [" + url + "] is not valid: must be an http(s) URL");
-        }
-        synchronized (lock) {
-            accept("setWebhook", request, body);
-            webhookUrl = url;
-            webhookKey = key;
-            return Reply.json(200, success());
-        }
-    }
-
-    private Reply getWebhookSettings(Request request, JsonNode body) {
-        synchronized (lock) {
-            accept("getWebhookSettings", request, body);
-            return Reply.json(200, success().put("url", webhookUrl == null ? "" : webhookUrl));
-        }
-    }
-
-    /** Stores a user's message with the destination at the time (null: queued) and answers its id. Lock held. */
-    private Reply userMessage(String userId, ObjectNode fields) {
-        User user = user(userId);
-        String messageId = UUID.randomUUID().toString();
-        long timestamp = System.currentTimeMillis();
-        ObjectNode message = object().put("message_id", messageId).put("timestamp", timestamp);
-        message.setAll(fields);
-        message.put("destination", user.destinationId);
-        user.messages.add(message);
-        return Reply.json(200, success().put("message_id", messageId).put("timestamp", timestamp));
-    }
-
-    private User user(String userId) {
-        return users.computeIfAbsent(userId, id -> new User());
-    }
-
-    // ---------------------------------------------------------------- validation helpers
-
-    /** The request's JSON object; an empty body is allowed only where {@code required} is false. */
-    private static JsonNode jsonBody(Request request, boolean required) {
-        if (request.body().length == 0) {
-            if (required) {
-                throw apiError(400, EMPTY_BODY, "Empty body");
-            }
-            return object();
-        }
-        if (!"application/json".equals(mediaType(request))) {
-            throw apiError(400, WRONG_JSON, "Wrong JSON format: Content-Type must be application/json");
-        }
-        JsonNode body;
-        try {
-            body = STRICT_JSON.readTree(request.body());
-        } catch (IOException e) {
-            throw apiError(400, WRONG_JSON, "Wrong JSON format");
-        }
-        if (body == null || body.isMissingNode()) { // whitespace only
-            if (required) {
-                throw apiError(400, EMPTY_BODY, "Empty body");
-            }
-            return object();
-        }
-        if (!body.isObject()) {
-            throw invalidData("request body must be a JSON object");
-        }
-        return body;
-    }
-
-    /** An optional {@code Map<String, String>} field; empty when absent. */
-    private static Map<String, String> stringMap(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return Map.of();
-        }
-        if (!value.isObject()) {
-            throw invalidData(field + " must be an object of strings");
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        value.properties().forEach(entry -> {
-            if (!entry.getValue().isTextual()) {
-                throw invalidData(field + "." + entry.getKey() + " must be a string");
-            }
-            map.put(entry.getKey(), entry.getValue().asText());
-        });
-        return Collections.unmodifiableMap(map);
-    }
-
-    // ---------------------------------------------------------------- webhooks
-
-    private static ObjectNode byEmployee(String employeeId, String firstName) {
-        ObjectNode fields = object();
-        fields.putObject("employee").put("employee_id", employeeId).put("first_name", firstName);
-        return fields.put("timestamp", System.currentTimeMillis());
-    }
-
-    /** Sends an event of the user's open appeal, which operators need just as in LiveTex; may close the appeal. */
-    private int fromAppeal(String userId, String type, ObjectNode fields, boolean closes) {
+    /** Runs an operator action and delivers its webhook synchronously, returning its status. */
+    private int asOperator(Runnable action) {
         List<Webhook> webhooks;
         synchronized (lock) {
-            User user = users.get(userId);
-            if (user == null || user.destinationId == null) {
-                throw new IllegalStateException("user " + userId + " has no open appeal (no selected destination)");
-            }
-            if (closes) {
-                user.destinationId = null;
-            }
-            webhooks = webhooks(type, userId, fields);
+            outbox.clear();
+            action.run();
+            webhooks = List.copyOf(outbox);
         }
         return deliverAsOperator(webhooks);
     }
 
-    /** Builds the notification for the current target; empty when no target is set. Call with the lock held. */
-    private List<Webhook> webhooks(String type, String userId, ObjectNode fields) {
-        if (webhookUrl == null) {
-            return List.of();
-        }
-        ObjectNode notification = object()
-                .put("type", type)
-                .put("id", UUID.randomUUID().toString())
-                .put("webhook_key", webhookKey)
-                .put("user_id", userId);
-        notification.setAll(fields);
-        return List.of(Webhook.of(webhookUrl, notification));
-    }
-
-    // ---------------------------------------------------------------- small helpers
-
-    private static ObjectNode success() {
-        return object().put("success", true);
-    }
-
-    /** LiveTex's error answer: {@code {"success":false,"error_code":..,"error_message":..}}. */
-    private static ApiError apiError(int status, int code, String message) {
-        return new ApiError(status, object().put("success", false).put("error_code", code)
-                .put("error_message", message));
-    }
-
-    private static ApiError invalidData(String message) {
-        return apiError(400, INVALID_DATA, message);
-    }
-
-    @Override
-    ApiError invalidField(String message) {
-        return invalidData(message);
-    }
-
     @Override
     ApiError internalError(RuntimeException bug) {
-        return apiError(500, INTERNAL_ERROR, "Internal server error: " + bug);
-    }
-
-    // ---------------------------------------------------------------- state types
-
-    private record Destination(String id, String name, boolean hasOnline) {
-        /** has_online appears in getDestinations only, never in webhooks. */
-        ObjectNode view(boolean withOnline) {
-            ObjectNode view = object().put("destination_type", DESTINATION_TYPE).put("destination_id", id);
-            if (name != null) {
-                view.put("name", name);
-            }
-            if (withOnline) {
-                view.put("has_online", hasOnline);
-            }
-            return view;
-        }
-    }
-
-    private static final class User {
-        String destinationId;
-        Map<String, String> attributes = Map.of();
-        final List<ObjectNode> messages = new ArrayList<>();
+        return ApiError.of(LiveTexPlatform.internalError(bug));
     }
 }

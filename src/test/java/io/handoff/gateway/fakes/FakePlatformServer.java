@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.handoff.gateway.sandbox.platform.Refusal;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +35,7 @@ import java.util.concurrent.Executors;
 /**
  * The plumbing {@link FakeLiveChat} and {@link FakeLiveTex} share: a JDK HttpServer on 127.0.0.1 with an ephemeral
  * port, call recording, injected faults and delays, being down, and webhook delivery with its history. A subclass
- * routes requests ({@link #operationOf}, {@link #dispatch}), keeps its platform's state and error shapes, and calls
+ * routes requests ({@link #operationOf}, {@link #dispatch}) to its platform's model, and lets the model call
  * {@link #accept} once a call has passed the platform's auth and validation: only then is the call counted and may
  * it consume a fault, so an injected failure never changes state.
  *
@@ -113,9 +114,6 @@ abstract class FakePlatformServer implements AutoCloseable {
 
     /** The platform's answer when the fake itself fails. */
     abstract ApiError internalError(RuntimeException bug);
-
-    /** The platform's answer to a required field that is missing or a field of the wrong type. */
-    abstract ApiError invalidField(String message);
 
     // ---------------------------------------------------------------- fault injection
 
@@ -346,25 +344,6 @@ abstract class FakePlatformServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers for the platforms
 
-    final String requiredText(JsonNode node, String field) {
-        String value = optionalText(node, field);
-        if (value == null || value.isEmpty()) {
-            throw invalidField(field + " is required and must be a non-empty string");
-        }
-        return value;
-    }
-
-    final String optionalText(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw invalidField(field + " must be a string");
-        }
-        return value.asText();
-    }
-
     static String mediaType(Request request) {
         String contentType = request.headers().get("content-type");
         return contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
@@ -384,16 +363,6 @@ abstract class FakePlatformServer implements AutoCloseable {
                     URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return Collections.unmodifiableMap(values);
-    }
-
-    static boolean isHttpUrl(String url) {
-        try {
-            URI uri = new URI(url);
-            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
     }
 
     static ObjectNode object() {
@@ -433,6 +402,11 @@ abstract class FakePlatformServer implements AutoCloseable {
             super(body.toString(), null, false, false);
             this.status = status;
             this.body = body;
+        }
+
+        /** The same answer as a model's refusal. */
+        static ApiError of(Refusal refusal) {
+            return new ApiError(refusal.status(), refusal.body());
         }
 
         Reply reply() {
