@@ -1015,22 +1015,11 @@ public final class LiveChatPlatform {
     }
 
     private static String requiredText(JsonNode node, String field) {
-        String value = optionalText(node, field);
-        if (value == null || value.isEmpty()) {
-            throw validation(field + " is required and must be a non-empty string");
-        }
-        return value;
+        return Fields.requiredText(node, field, LiveChatPlatform::validation);
     }
 
     private static String optionalText(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw validation(field + " must be a string");
-        }
-        return value.asText();
+        return Fields.optionalText(node, field, LiveChatPlatform::validation);
     }
 
     private static boolean optionalBoolean(JsonNode node, String field, boolean defaultValue) {

@@ -430,22 +430,11 @@ public final class LiveTexPlatform {
     }
 
     private static String requiredText(JsonNode node, String field) {
-        String value = optionalText(node, field);
-        if (value == null || value.isEmpty()) {
-            throw invalidData(field + " is required and must be a non-empty string");
-        }
-        return value;
+        return Fields.requiredText(node, field, LiveTexPlatform::invalidData);
     }
 
     private static String optionalText(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw invalidData(field + " must be a string");
-        }
-        return value.asText();
+        return Fields.optionalText(node, field, LiveTexPlatform::invalidData);
     }
 
     /** An optional {@code Map<String, String>} field; empty when absent. */
