@@ -372,5 +372,12 @@ abstract class LiveChatHandoffScenarios {
 
         assertThat(bot.get("/api/v1/conversations/" + id).status()).isEqualTo(404);
         assertThat(LIVECHAT.count("customer_token")).isZero();
+
+        Response unknownPath = bot.get("/api/v1/nothing-here");
+        assertThat(unknownPath.status()).isEqualTo(404);
+        assertThat(unknownPath.contentType()).startsWith("application/problem+json");
+        Response wrongMethod = bot.send(bot.request("/api/v1/handoffs").DELETE());
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.contentType()).startsWith("application/problem+json");
     }
 }
