@@ -16,9 +16,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import io.handoff.gateway.HandoffProperties;
 
 /**
- * Guards {@code /api/**} before Camel sees a request: a Bearer key from {@code handoff.api.keys}
- * (compared in constant time; no key configured refuses every call) and the body limit
- * {@code handoff.api.max-body-bytes} (413). Answers are problem+json like every other refusal.
+ * Guards requests before Camel sees them: on {@code /api/**} a Bearer key from {@code handoff.api.keys}
+ * (compared in constant time; no key configured refuses every call) and a JSON body; on {@code /api/**},
+ * {@code /webhooks/**} and {@code /jaicp/**} the body limit {@code handoff.api.max-body-bytes} (413).
+ * Answers are problem+json like every other refusal.
  */
 @Component
 public class ApiGuardFilter extends OncePerRequestFilter {
@@ -34,20 +35,24 @@ public class ApiGuardFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        String path = request.getRequestURI();
+        return !path.startsWith("/api/") && !path.startsWith("/webhooks/") && !path.startsWith("/jaicp/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!authorized(request.getHeader("Authorization"))) {
+        // the platforms' webhooks and JAICP carry their own secrets, and their media types are theirs:
+        // for them only the size is checked here
+        boolean botApi = request.getRequestURI().startsWith("/api/");
+        if (botApi && !authorized(request.getHeader("Authorization"))) {
             response.setHeader("WWW-Authenticate", "Bearer");
             problem(response, 401, "unauthorized", "Unauthorized",
                     "Send Authorization: Bearer <one of handoff.api.keys>");
             return;
         }
         boolean hasBody = request.getContentLengthLong() > 0 || hasBody(request);
-        if ("POST".equals(request.getMethod()) && hasBody && !isJson(request.getContentType())) {
+        if (botApi && "POST".equals(request.getMethod()) && hasBody && !isJson(request.getContentType())) {
             problem(response, 415, "unsupported-media-type", "Unsupported media type",
                     "Send the body as Content-Type: application/json");
             return;

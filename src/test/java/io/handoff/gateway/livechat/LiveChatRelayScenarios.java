@@ -224,6 +224,9 @@ abstract class LiveChatRelayScenarios {
         Response notJson = bot.send(bot.request("/webhooks/livechat").header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("nope")));
         assertThat(notJson.status()).isEqualTo(400);
+        Response huge = bot.send(bot.request("/webhooks/livechat").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"pad\":\"" + "x".repeat(1_100_000) + "\"}")));
+        assertThat(huge.status()).isEqualTo(413);
     }
 
     @Test
