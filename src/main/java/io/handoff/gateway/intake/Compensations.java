@@ -22,10 +22,6 @@ public final class Compensations {
         compensations(exchange).add(undo);
     }
 
-    /** Forgets the registered steps: the work they would undo has been committed. */
-    public static void clear(Exchange exchange) {
-        exchange.removeProperty(PROPERTY);
-    }
 
     static void runAll(Exchange exchange) {
         List<Consumer<Exchange>> steps = compensations(exchange);
