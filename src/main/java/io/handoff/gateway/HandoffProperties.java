@@ -26,11 +26,23 @@ public record HandoffProperties(
         destinations = destinations == null ? Map.of() : new LinkedHashMap<>(destinations);
     }
 
-    /** Bot-facing API: accepted Bearer keys and the body limit. */
-    public record Api(List<String> keys, @DefaultValue("1MB") DataSize maxBodyBytes) {
+    /**
+     * Bot-facing API: accepted Bearer keys, the body limit (every path; {@code maxBodyExemptPaths} keep their
+     * own, e.g. the sandbox's upload_file) and the optional per-key rate limit.
+     */
+    public record Api(
+            List<String> keys,
+            @DefaultValue("1MB") DataSize maxBodyBytes,
+            List<String> maxBodyExemptPaths,
+            @DefaultValue RateLimit rateLimit) {
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
+            maxBodyExemptPaths = maxBodyExemptPaths == null ? List.of() : List.copyOf(maxBodyExemptPaths);
         }
+    }
+
+    /** At most {@code limit} bot API calls per {@code period} for each key; 0 = no limit. */
+    public record RateLimit(@DefaultValue("0") int limit, @DefaultValue("1s") Duration period) {
     }
 
     /** One row of the content-based router's table. */

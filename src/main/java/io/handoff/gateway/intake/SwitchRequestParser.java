@@ -1,6 +1,5 @@
 package io.handoff.gateway.intake;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +70,6 @@ public class SwitchRequestParser {
             root = reader.readTree(body);
         } catch (JsonProcessingException e) {
             throw ProblemException.invalidRequest("The request body is not valid JSON: " + e.getOriginalMessage(), null);
-        } catch (IOException e) {
-            throw ProblemException.invalidRequest("The request body could not be read", null);
         }
         if (root == null || !root.isObject()) {
             throw ProblemException.invalidRequest("The request body must be a JSON object", null);

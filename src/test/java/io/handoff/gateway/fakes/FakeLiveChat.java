@@ -126,6 +126,19 @@ public final class FakeLiveChat extends FakePlatformServer {
         return origin();
     }
 
+    /**
+     * Points a gateway at this fake with a static agent token and a known organization id, its webhooks
+     * signed with {@code webhookSecret}: the set-up most tests need.
+     */
+    public void configure(org.springframework.test.context.DynamicPropertyRegistry registry, String webhookSecret) {
+        registry.add("handoff.livechat.api-url", this::apiUrl);
+        registry.add("handoff.livechat.accounts-url", this::accountsUrl);
+        registry.add("handoff.livechat.client-id", () -> CLIENT_ID);
+        registry.add("handoff.livechat.agent-token", () -> AGENT_TOKEN);
+        registry.add("handoff.livechat.organization-id", () -> ORGANIZATION_ID);
+        registry.add("handoff.livechat.webhook-secret", () -> webhookSecret);
+    }
+
     /** Customer Chat API root; methods live under {@code /customer/action/<method>}. */
     public String apiUrl() {
         return baseUrl() + API_PREFIX;

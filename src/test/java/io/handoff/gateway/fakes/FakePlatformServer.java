@@ -157,6 +157,13 @@ abstract class FakePlatformServer implements AutoCloseable {
 
     // ---------------------------------------------------------------- inspection
 
+    /** Every call of any method that passed auth and validation: what reached the platform at all. */
+    public int totalCount() {
+        synchronized (lock) {
+            return calls.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
     /** Calls of {@code method} that passed auth and validation (including ones answered by an injected fault). */
     public int count(String method) {
         return recorded(method).size();

@@ -1,4 +1,4 @@
-package io.handoff.gateway.intake;
+package io.handoff.gateway.web;
 
 import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;

@@ -1,0 +1,54 @@
+package io.handoff.gateway.web;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Spring MVC's own refusals (no such path, a method or a media type the route does not take, an Accept it
+ * cannot serve) in the gateway's problem format. Written straight to the response, past content
+ * negotiation, so that even {@code Accept: text/html} gets problem+json rather than an empty 406.
+ */
+@RestControllerAdvice
+public class FrameworkProblems {
+
+    private static final Logger log = LoggerFactory.getLogger(FrameworkProblems.class);
+
+    @ExceptionHandler(Exception.class)
+    public void problem(Exception exception, HttpServletResponse response) throws IOException {
+        if (exception instanceof ErrorResponse refusal && refusal.getStatusCode().value() < 500) {
+            refusal.getHeaders().forEach((name, values) -> values.forEach(v -> response.addHeader(name, v))); // Allow, Accept
+            String detail = refusal.getBody().getDetail();
+            int status = refusal.getStatusCode().value();
+            ProblemJson.write(response, ProblemJson.forStatus(status, detail == null ? "Request refused" : detail));
+            return;
+        }
+        if (exception instanceof MaxUploadSizeExceededException) {
+            ProblemJson.write(response, ProblemJson.forStatus(413, "The upload is larger than this path takes"));
+            return;
+        }
+        if (exception instanceof MultipartException || exception instanceof HttpMessageNotReadableException
+                || exception instanceof TypeMismatchException) {
+            ProblemJson.write(response, ProblemJson.forStatus(400, "The request could not be read: "
+                    + (exception instanceof MultipartException ? "malformed multipart body" : "malformed body or parameter")));
+            return;
+        }
+        String reference = UUID.randomUUID().toString();
+        log.error("request failed, reference {}", reference, exception);
+        Map<String, Object> problem = ProblemJson.forStatus(500,
+                "The gateway failed; the log has the details under reference " + reference);
+        ProblemJson.write(response, problem);
+    }
+}
