@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +70,7 @@ public class FileFetcher implements DisposableBean {
         URI current;
         try {
             current = new URI(url);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new FileNotFetchedException("not a valid URL");
         }
         PinnedAddresses pinned = new PinnedAddresses();
@@ -156,7 +158,7 @@ public class FileFetcher implements DisposableBean {
         }
         try {
             return current.resolve(new URI(location.getValue()));
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
             throw new FileNotFetchedException("HTTP " + status + " with an invalid Location");
         }
     }
@@ -229,7 +231,7 @@ public class FileFetcher implements DisposableBean {
 
         @Override
         public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
-            return java.util.Arrays.stream(resolve(host)).map(address -> new InetSocketAddress(address, port)).toList();
+            return Arrays.stream(resolve(host)).map(address -> new InetSocketAddress(address, port)).toList();
         }
 
         @Override
