@@ -1,62 +1,80 @@
 package io.handoff.gateway.relay;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 
 import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
+import io.handoff.gateway.files.FileFetcher;
+import io.handoff.gateway.files.FileNotFetchedException;
+import io.handoff.gateway.files.FileUrlPolicy;
+import io.handoff.gateway.files.LoggedUrl;
 import io.handoff.gateway.intake.ProblemException;
 
 /**
- * A client's file on its way to a platform that only takes uploads (LiveChat accepts files on its own
- * CDN only): the download is checked and bounded, then re-sent as multipart/form-data.
+ * A client's file: its URL is checked when the message is accepted (for every provider, gateway-api.md
+ * §10); for a platform that only takes uploads (LiveChat accepts files on its own CDN only) it is then
+ * downloaded within bounds and re-sent as multipart/form-data.
  */
 @Component("clientFiles")
 public class ClientFiles {
 
-    private final long maxBytes;
+    /** The bot's only answer for any file the gateway did not fetch: the reason is in the log, not here. */
+    public static final String NOT_FETCHED = "the file could not be fetched";
 
-    public ClientFiles(@Value("${handoff.relay.max-file-size:10MB}") DataSize maxFileSize) {
+    private static final Logger log = LoggerFactory.getLogger(ClientFiles.class);
+
+    private final long maxBytes;
+    private final FileUrlPolicy policy;
+    private final FileFetcher fetcher;
+
+    public ClientFiles(@Value("${handoff.relay.max-file-size:10MB}") DataSize maxFileSize, FileUrlPolicy policy,
+                       FileFetcher fetcher) {
         this.maxBytes = maxFileSize.toBytes();
+        this.policy = policy;
+        this.fetcher = fetcher;
     }
 
-    /** Prepares the GET of the client's file: the URL comes from the message, not from configuration. */
-    public void prepareDownload(Exchange exchange) {
+    /** At acceptance: a file URL the gateway would not fetch is the bot's 400 now, whatever the provider. */
+    public void checkUrl(Exchange exchange) {
+        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
+        if (message == null || !message.isFile()) {
+            return;
+        }
+        try {
+            policy.check(message.file().url());
+        } catch (FileNotFetchedException e) {
+            throw notFetched(exchange, message.file().url(), e);
+        }
+    }
+
+    /**
+     * Downloads the client's file (checked again, connected to the checked address, bounded in bytes and
+     * time) into properties clientFileBytes and clientFileType. A redelivery (the upload failed) reuses
+     * the bytes rather than holding the conversation for a second download.
+     */
+    public void download(Exchange exchange) {
+        if (exchange.getProperty("clientFileBytes") != null) {
+            return;
+        }
         ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
         if (message.file().size() != null && message.file().size() > maxBytes) {
-            throw tooLarge();
+            throw tooLarge(); // declared by the bot itself: nothing to hide
         }
-        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
-        exchange.getMessage().setHeader(Exchange.HTTP_URI, message.file().url());
-        exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "GET");
-        exchange.getMessage().setBody(null);
-    }
-
-    /** Checks the download and keeps its bytes (at most handoff.relay.max-file-size) as property clientFileBytes. */
-    public void downloaded(Exchange exchange) throws IOException {
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
-        if (status < 200 || status >= 300) {
-            throw ProblemException.invalidRequest("file.url could not be downloaded: HTTP " + status, null);
+        try {
+            FileFetcher.FetchedFile file = fetcher.fetch(message.file().url(), maxBytes);
+            exchange.setProperty("clientFileBytes", file.bytes());
+            exchange.setProperty("clientFileType", file.contentType() == null ? "application/octet-stream" : file.contentType());
+        } catch (FileNotFetchedException e) {
+            throw notFetched(exchange, message.file().url(), e);
         }
-        byte[] bytes;
-        try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
-            bytes = in == null ? new byte[0] : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        }
-        if (bytes.length > maxBytes) {
-            throw tooLarge();
-        }
-        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        exchange.setProperty("clientFileBytes", bytes);
-        exchange.setProperty("clientFileType", contentType == null ? "application/octet-stream" : contentType);
-        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
     }
 
     /** The multipart body with one part named {@code file}. */
@@ -67,6 +85,13 @@ public class ClientFiles {
                 .addBinaryBody("file", exchange.getProperty("clientFileBytes", byte[].class),
                         ContentType.parseLenient(exchange.getProperty("clientFileType", String.class)), name)
                 .build();
+    }
+
+    /** One answer for every failure (no cause attached: an I/O cause would make the route retry it). */
+    private static ProblemException notFetched(Exchange exchange, String url, FileNotFetchedException e) {
+        log.warn("conversation={} file not fetched: {} (url {})", exchange.getProperty("conversationId", String.class),
+                LoggedUrl.text(e.reason()), LoggedUrl.of(url));
+        return ProblemException.invalidRequest(NOT_FETCHED, null);
     }
 
     private ProblemException tooLarge() {

@@ -69,10 +69,7 @@ public class ClientMessages {
             if (!fileNode.isObject()) {
                 errors.add(error("file", "must be an object"));
             } else {
-                String url = text(fileNode, "url", 2048, true, errors);
-                if (url != null && !url.matches("(?i)https?://.+")) {
-                    errors.add(error("file.url", "must be an http(s) URL"));
-                }
+                String url = text(fileNode, "url", 2048, true, errors); // scheme and host: clientFiles.checkUrl (§10)
                 JsonNode size = fileNode.get("size");
                 if (size != null && !size.isNull() && (!size.isIntegralNumber() || size.asLong() < 0)) {
                     errors.add(error("file.size", "must be a whole number of bytes"));

@@ -61,6 +61,8 @@ class JaicpFrontDoorTest {
         registry.add("handoff.livetex.webhook-key", () -> "lt");
         registry.add("handoff.callback.initial-backoff", () -> "100ms");
         registry.add("handoff.callback.poll-interval", () -> "200ms");
+        // LiveTex fetches the client's files itself; the gateway only checks the URL, and this test host has no DNS
+        registry.add("handoff.files.allowed-hosts", () -> "files.example.com");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:jaicp;DB_CLOSE_DELAY=-1");
     }
 

@@ -56,6 +56,8 @@ abstract class LiveChatRelayScenarios {
         registry.add("handoff.callback.max-backoff", () -> "400ms");
         registry.add("handoff.callback.poll-interval", () -> "200ms");
         registry.add("handoff.retry.initial-delay", () -> "20");
+        // the bot's file host is internal (127.0.0.1), as a deployment's own file server would be
+        registry.add("handoff.files.allowed-hosts", () -> java.net.URI.create(BOT.callbackUrl()).getAuthority());
     }
 
     @LocalServerPort

@@ -67,6 +67,8 @@ class LiveTexScenariosTest {
         registry.add("handoff.callback.initial-backoff", () -> "100ms");
         registry.add("handoff.callback.poll-interval", () -> "200ms");
         registry.add("handoff.retry.initial-delay", () -> "20");
+        // LiveTex fetches the client's files itself; the gateway only checks the URL, and this test host has no DNS
+        registry.add("handoff.files.allowed-hosts", () -> "files.example.com");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:livetex;DB_CLOSE_DELAY=-1");
     }
 

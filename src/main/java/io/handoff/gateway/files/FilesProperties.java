@@ -1,0 +1,28 @@
+package io.handoff.gateway.files;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything under {@code handoff.files.*}: which internal hosts a client's file may come from, and how
+ * long a download may take (gateway-api.md §10). The size bound stays {@code handoff.relay.max-file-size}.
+ */
+@ConfigurationProperties("handoff.files")
+public record FilesProperties(
+        /* host, host:port or host:port/path/prefix/ entries fetched even when they resolve to internal addresses */
+        List<String> allowedHosts,
+        /* the TCP (and TLS) connection to the file's host */
+        @DefaultValue("5s") Duration connectTimeout,
+        /* the whole download, redirects included: the most a file may hold its conversation's other messages */
+        @DefaultValue("30s") Duration totalTimeout) {
+
+    public FilesProperties {
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || totalTimeout.isNegative() || totalTimeout.isZero()) {
+            throw new IllegalArgumentException("handoff.files.connect-timeout and total-timeout must be positive");
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.handoff.gateway.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.support.GatewayClient;
+import io.handoff.gateway.support.GatewayClient.Response;
+
+/**
+ * gateway-api.md §10 over real HTTP on 127.0.0.1: which client file URLs the gateway fetches for LiveChat,
+ * that a refusal looks the same to the bot whatever the reason (no port mapping), and that a download is
+ * bounded in bytes and time. Only the file host's own port (and two test ports) are allow-listed; every
+ * other 127.0.0.1 port is internal, as on a real host.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+class ClientFileFetchTest {
+
+    static final String API_KEY = "files-bot-key";
+    static final String WEBHOOK_SECRET = "files-webhook-secret";
+    static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
+    static final FileHost HOST = start();
+    static final Map<String, Object> NOT_FETCHED = Map.of("type", "urn:handoff:problem:invalid-request",
+            "title", "Invalid request", "status", 400, "detail", "the file could not be fetched");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("handoff.api.keys", () -> API_KEY);
+        registry.add("handoff.destinations.support.group-ids", () -> "1");
+        registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
+        registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);
+        registry.add("handoff.livechat.client-id", () -> FakeLiveChat.CLIENT_ID);
+        registry.add("handoff.livechat.agent-token", () -> FakeLiveChat.AGENT_TOKEN);
+        registry.add("handoff.livechat.organization-id", () -> FakeLiveChat.ORGANIZATION_ID);
+        registry.add("handoff.livechat.webhook-secret", () -> WEBHOOK_SECRET);
+        registry.add("handoff.retry.initial-delay", () -> "20");
+        // the file host, and a closed port and a non-HTTP service made reachable on purpose: their failures
+        // must look like any other refusal
+        registry.add("handoff.files.allowed-hosts", () -> String.join(",", HOST.authority(),
+                "127.0.0.1:" + HOST.closedPort(), "127.0.0.1:" + HOST.notHttpPort()));
+        registry.add("handoff.relay.max-file-size", () -> "1MB");
+        registry.add("handoff.files.connect-timeout", () -> "1s");
+        registry.add("handoff.files.total-timeout", () -> "2s");
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:client-files;DB_CLOSE_DELAY=-1");
+    }
+
+    @LocalServerPort
+    int port;
+    GatewayClient bot;
+
+    static FileHost start() {
+        try {
+            return new FileHost();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        HOST.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        LIVECHAT.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livechat", WEBHOOK_SECRET);
+        bot = new GatewayClient(port, API_KEY);
+    }
+
+    /** A conversation in a LiveChat handoff: returns [conversationId, chatId]. */
+    String[] handoff() {
+        String id = "files-" + UUID.randomUUID();
+        Response answer = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", id,
+                "switch", Map.of("firstMessage", "I need a human"))));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        return new String[] {id, answer.json().path("providerChatId").asText()};
+    }
+
+    Response sendFile(String id, String url) {
+        return bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of(
+                "messageId", UUID.randomUUID().toString(), "file", Map.of("url", url, "name", "receipt.txt"))));
+    }
+
+    static List<JsonNode> uploadedFiles(String chat) {
+        return LIVECHAT.eventsOf(chat).stream().filter(e -> e.path("type").asText().equals("file")).toList();
+    }
+
+    static void assertNotFetched(Response answer, String url) {
+        assertThat(answer.status()).as(url + ": " + answer.text()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.json().properties()).as(url).hasSize(NOT_FETCHED.size());
+        NOT_FETCHED.forEach((field, value) -> assertThat(answer.json().path(field).asText()).as(url + " " + field)
+                .isEqualTo(String.valueOf(value)));
+    }
+
+    static String redirectTo(String location) {
+        return HOST.url("/to?location=" + URLEncoder.encode(location, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void internalAddressesAndOtherSchemesAreRefusedBeforeAnyConnection(CapturedOutput log) {
+        String[] conversation = handoff();
+        int internal = HOST.internalPort();
+        int requestsBefore = HOST.requests.get();
+        List<String> refused = List.of(
+                "http://127.0.0.1:" + internal + "/x",
+                "http://[::1]:" + internal + "/x",
+                "http://2130706433:" + internal + "/x",
+                "http://2130706433:" + HOST.authority().split(":")[1] + "/files/receipt.txt", // the allowed port, spelled otherwise
+                "http://localhost:" + internal + "/x",
+                "http://169.254.169.254/latest/meta-data/",
+                "http://0.0.0.0:" + internal + "/",
+                "file:///etc/passwd",
+                "ftp://127.0.0.1:" + internal + "/x",
+                "gopher://127.0.0.1:" + internal + "/_x");
+        for (String url : refused) {
+            assertNotFetched(sendFile(conversation[0], url), url);
+        }
+        assertThat(HOST.internalConnections.get()).as("connections to the internal service").isZero();
+        assertThat(HOST.requests.get()).as("requests to the file host").isEqualTo(requestsBefore);
+        assertThat(uploadedFiles(conversation[1])).isEmpty();
+        // the reason is in the log, with the conversation; the bot never sees it
+        assertThat(log.getOut()).contains("conversation=" + conversation[0] + " file not fetched: 169.254.169.254 resolves to 169.254.169.254 (link-local)")
+                .contains("2130706433 resolves to 127.0.0.1 (loopback)")
+                .contains("scheme 'file' is not http or https");
+    }
+
+    @Test
+    void aClosedPortANonHttpServiceA404AndARefusedAddressLookAlike(CapturedOutput log) {
+        String[] conversation = handoff();
+        Map<String, String> urls = Map.of(
+                "closed port", "http://127.0.0.1:" + HOST.closedPort() + "/x",
+                "non-HTTP service", "http://127.0.0.1:" + HOST.notHttpPort() + "/x",
+                "404", HOST.url("/nothing-here"),
+                "refused address", "http://127.0.0.1:" + HOST.internalPort() + "/x");
+        List<String> bodies = urls.values().stream().map(url -> {
+            Response answer = sendFile(conversation[0], url);
+            assertNotFetched(answer, url);
+            return answer.text();
+        }).distinct().toList();
+        assertThat(bodies).as("one body for every reason").hasSize(1);
+        assertThat(uploadedFiles(conversation[1])).isEmpty();
+        assertThat(log.getOut()).contains("the host answered HTTP 404").contains("failed: HttpHostConnectException");
+    }
+
+    @Test
+    void redirectsAreFollowedThreeTimesAndEachHopIsChecked(CapturedOutput log) {
+        String[] conversation = handoff();
+        Response threeHops = sendFile(conversation[0], HOST.url("/hop?n=3"));
+        assertThat(threeHops.status()).as(threeHops.text()).isEqualTo(202);
+        assertThat(uploadedFiles(conversation[1])).hasSize(1);
+
+        assertNotFetched(sendFile(conversation[0], HOST.url("/hop?n=4")), "four redirects");
+        assertNotFetched(sendFile(conversation[0], redirectTo("http://127.0.0.1:" + HOST.internalPort() + "/secret")), "to internal");
+        assertNotFetched(sendFile(conversation[0], redirectTo("http://169.254.169.254/latest/meta-data/")), "to metadata");
+        assertNotFetched(sendFile(conversation[0], redirectTo("file:///etc/passwd")), "to file:");
+        assertThat(HOST.internalConnections.get()).isZero();
+        assertThat(uploadedFiles(conversation[1])).as("only the three-hop file reached the operator").hasSize(1);
+        assertThat(log.getOut()).contains("more than 3 redirects").contains("169.254.169.254 resolves to 169.254.169.254 (link-local)");
+    }
+
+    @Test
+    void aHugeBodyIsCutOffJustPastTheLimit() {
+        String[] conversation = handoff();
+        long heapBefore = usedHeap();
+        assertNotFetched(sendFile(conversation[0], HOST.url("/huge")), "200 MB");
+        assertThat(usedHeap() - heapBefore).as("heap growth").isLessThan(100L * 1024 * 1024);
+        await().atMost(Duration.ofSeconds(30)).untilTrue(HOST.hugeCutOff);
+        // 1 MB read, plus what the socket buffers held: far from 200 MB
+        assertThat(HOST.hugeBytesSent.get()).isLessThan(50L * 1024 * 1024);
+        assertThat(uploadedFiles(conversation[1])).isEmpty();
+
+        // a declared size over the limit keeps its own answer
+        Response declared = bot.post("/api/v1/conversations/" + conversation[0] + "/messages", GatewayClient.json(Map.of(
+                "messageId", "declared", "file", Map.of("url", HOST.url("/files/receipt.txt"), "size", 2L * 1024 * 1024))));
+        assertThat(declared.status()).as(declared.text()).isEqualTo(413);
+    }
+
+    @Test
+    void aTricklingBodyIsCutAtTheTotalTimeoutAndTheConversationMovesOn() throws Exception {
+        String[] conversation = handoff();
+        long started = System.nanoTime();
+        CompletableFuture<Response> trickled = CompletableFuture.supplyAsync(() -> sendFile(conversation[0], HOST.url("/trickle")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> HOST.trickleBytesSent.get() > 0);
+        // the conversation's next message waits for the file's turn, which ends at the 2 s total timeout
+        Response next = bot.post("/api/v1/conversations/" + conversation[0] + "/messages",
+                GatewayClient.json(Map.of("messageId", "after-trickle", "text", "are you there?")));
+        assertThat(next.status()).as(next.text()).isEqualTo(202);
+        assertNotFetched(trickled.get(30, TimeUnit.SECONDS), "trickle");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("far less than the 100 s the body takes")
+                .isLessThan(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).untilTrue(HOST.trickleCutOff);
+        assertThat(HOST.trickleBytesSent.get()).isLessThan(FileHost.TRICKLE_BYTES);
+        assertThat(uploadedFiles(conversation[1])).isEmpty();
+    }
+
+    @Test
+    void anAllowedFileReachesTheOperator() {
+        String[] conversation = handoff();
+        Response answer = sendFile(conversation[0], HOST.url("/files/receipt.txt"));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(202);
+        assertThat(uploadedFiles(conversation[1])).hasSize(1);
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
