@@ -26,8 +26,12 @@ public record HandoffProperties(
         destinations = destinations == null ? Map.of() : new LinkedHashMap<>(destinations);
     }
 
-    /** Bot-facing API: accepted Bearer keys and the body limit. */
-    public record Api(List<String> keys, @DefaultValue("1MB") DataSize maxBodyBytes) {
+    /**
+     * Bot-facing API: accepted Bearer keys, the body limit, and how many waiting pulls
+     * ({@code GET .../events?wait=S}) one instance keeps open at a time; beyond it they are refused with 503.
+     */
+    public record Api(List<String> keys, @DefaultValue("1MB") DataSize maxBodyBytes,
+                      @DefaultValue("1000") int maxLongPolls) {
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
         }
