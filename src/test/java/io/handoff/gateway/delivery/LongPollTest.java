@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -252,5 +254,55 @@ class LongPollTest {
         }
         Response noKey = new GatewayClient(port, "wrong-key").get(events + "?wait=5");
         assertThat(noKey.status()).isEqualTo(401);
+    }
+
+    @Test
+    void aFullRequestPoolAnswers503WithRetryAfterAndReadinessSaysSoWhileLongPollsStillPark() {
+        String waiting = newConversationId();
+        String waitingChat = startHandoff(waiting);
+
+        // every pool thread inside a handoff that LiveChat holds
+        LIVECHAT.delayNext("start_chat", POOL, Duration.ofSeconds(8));
+        ExecutorService bots = Executors.newFixedThreadPool(POOL);
+        List<CompletableFuture<Response>> handoffs = new ArrayList<>();
+        for (int i = 0; i < POOL; i++) {
+            String id = newConversationId();
+            handoffs.add(CompletableFuture.supplyAsync(() -> bot.post("/api/v1/handoffs",
+                    GatewayClient.json(Map.of("conversationId", id, "switch", Map.of("firstMessage", "hi")))), bots));
+        }
+        bots.shutdown();
+        CompletableFuture<HttpResponse<String>> poll;
+        try {
+            poll = whileThePoolIsFullAWaitingPullParks(waiting);
+        } finally {
+            handoffs.forEach(CompletableFuture::join); // the next test gets a free pool
+        }
+        for (CompletableFuture<Response> handoff : handoffs) {
+            assertThat(handoff.join().status()).isEqualTo(201);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> actuator.get("/actuator/health/readiness").status() == 200);
+        assertThat(LIVECHAT.agentJoins(waitingChat, AGENT, "Anna")).isEqualTo(200);
+        assertThat(poll.orTimeout(10, TimeUnit.SECONDS).join().statusCode()).isEqualTo(200);
+    }
+
+    CompletableFuture<HttpResponse<String>> whileThePoolIsFullAWaitingPullParks(String waiting) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> requestPool().at("/details/activeThreads").asInt() == POOL);
+
+        HttpResponse<String> busy = polls.sendAsync(bot.request("/api/v1/conversations/" + waiting).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).join();
+        assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
+        assertThat(busy.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(json(busy).path("type").asText()).isEqualTo("urn:handoff:problem:gateway-busy");
+        Response readiness = actuator.get("/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(503);
+        assertThat(readiness.json().at("/components/requestPool/status").asText()).isEqualTo("OUT_OF_SERVICE");
+        assertThat(actuator.get("/actuator/health/liveness").status()).isEqualTo(200);
+
+        // a long-poll needs no pool thread
+        CompletableFuture<HttpResponse<String>> poll = poll(waiting, 30);
+        await().atMost(Duration.ofSeconds(5)).until(() -> parkedLongPolls() == 1);
+        return poll;
     }
 }
