@@ -66,9 +66,10 @@
     client.conversationId = id;
     client.after = 0;
     $('client-events').replaceChildren();
-    $('client-state').textContent = '–';
+    showState('–');
     $('client-operator').textContent = '';
     startPolling();
+    refreshState();
   }
 
   function newConversation() {
@@ -116,15 +117,23 @@
     await refreshState();
   }
 
+  /** Shows the conversation's state; Send and End handoff only work during a handoff, so only then are they enabled. */
+  function showState(state) {
+    $('client-state').textContent = state;
+    const inHandoff = state === 'WAITING' || state === 'OPERATOR';
+    for (const id of ['client-send', 'client-send-file', 'client-close']) $(id).disabled = !inHandoff;
+    $('client-start').disabled = inHandoff;
+  }
+
   async function refreshState() {
     if (!client.conversationId) return;
     const answer = await call('GET', conversationPath(), undefined, botHeaders());
     if (answer.status === 200) {
-      $('client-state').textContent = answer.json.state;
+      showState(answer.json.state);
       const op = answer.json.operator;
       $('client-operator').textContent = op ? `with ${op.name || op.id}` : '';
     } else {
-      $('client-state').textContent = answer.status === 404 ? 'unknown (no handoff yet)' : `error ${answer.status}`;
+      showState(answer.status === 404 ? 'unknown (no handoff yet)' : `error ${answer.status}`);
       $('client-operator').textContent = '';
     }
   }

@@ -28,13 +28,15 @@ public record HandoffProperties(
 
     /**
      * Bot-facing API: accepted Bearer keys, the body limit (every path; {@code maxBodyExemptPaths} keep their
-     * own, e.g. the sandbox's upload_file) and the optional per-key rate limit.
+     * own, e.g. the sandbox's upload_file), the optional per-key rate limit, and how many waiting pulls
+     * ({@code GET .../events?wait=S}) one instance keeps open at a time (beyond it 503).
      */
     public record Api(
             List<String> keys,
             @DefaultValue("1MB") DataSize maxBodyBytes,
             List<String> maxBodyExemptPaths,
-            @DefaultValue RateLimit rateLimit) {
+            @DefaultValue RateLimit rateLimit,
+            @DefaultValue("1000") int maxLongPolls) {
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
             maxBodyExemptPaths = maxBodyExemptPaths == null ? List.of() : List.copyOf(maxBodyExemptPaths);

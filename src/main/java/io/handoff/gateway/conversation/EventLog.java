@@ -2,6 +2,9 @@ package io.handoff.gateway.conversation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +75,24 @@ public class EventLog {
     public List<Map<String, Object>> after(String conversationId, long after, int limit) {
         return jdbc.query("select body from conversation_event where conversation_id = ? and seq > ? order by seq limit ?",
                 (rs, i) -> read(rs.getString(1)), conversationId, after, limit);
+    }
+
+    /**
+     * The newest seq of each of the given conversations (those that exist): one query per 500 ids, so
+     * waiting pulls can look for other instances' events all at once.
+     */
+    public Map<String, Long> lastSeqs(Collection<String> conversationIds) {
+        Map<String, Long> lastSeqs = new HashMap<>();
+        List<String> ids = List.copyOf(conversationIds);
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            jdbc.query("select conversation_id, last_seq from conversation where conversation_id in (" + marks + ")",
+                    rs -> {
+                        lastSeqs.put(rs.getString(1), rs.getLong(2));
+                    }, chunk.toArray());
+        }
+        return lastSeqs;
     }
 
     private String write(Map<String, Object> event) {

@@ -8,47 +8,61 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.EventLog;
-import io.handoff.gateway.conversation.EventSignals;
 import io.handoff.gateway.intake.PathParameters;
 import io.handoff.gateway.intake.ProblemException;
 
 /**
  * {@code GET /api/v1/conversations/{id}/events?after=N&wait=S}: events with seq > N, oldest first, at
- * most 100; with {@code wait}, the call waits up to S seconds (at most 30) for the first one. Pulling is
- * independent of pushing: events stay pullable whether or not the callback got them.
+ * most 100; with {@code wait}, up to S seconds (at most 30) for the first one. Pulling is independent of
+ * pushing: events stay pullable whether or not the callback got them.
+ *
+ * <p>The route {@code conversation-events} answers at once ({@code wait} absent or 0); a pull that may
+ * wait is served by {@link LongPollEndpoint} without holding a thread. Both validate and read here.
  */
 @Component("eventFeed")
 public class EventFeed {
 
     static final int MAX_EVENTS = 100;
     static final int MAX_WAIT_SECONDS = 30;
-    /** Events stored by another instance are not signalled here: look again at least this often. */
-    static final long RECHECK_MILLIS = 1_000;
 
     private final ConversationStore conversations;
     private final EventLog events;
-    private final EventSignals signals;
 
-    public EventFeed(ConversationStore conversations, EventLog events, EventSignals signals) {
+    public EventFeed(ConversationStore conversations, EventLog events) {
         this.conversations = conversations;
         this.events = events;
-        this.signals = signals;
     }
 
-    public Map<String, Object> pull(Exchange exchange) throws InterruptedException {
+    /** The route's answer: what there is now. */
+    public Map<String, Object> pull(Exchange exchange) {
         String id = PathParameters.conversationId(exchange);
-        long after = number(exchange.getMessage().getHeader("after", String.class), "after", 0, Long.MAX_VALUE);
-        long waitSeconds = number(exchange.getMessage().getHeader("wait", String.class), "wait", 0, MAX_WAIT_SECONDS);
-        if (conversations.find(id).isEmpty()) {
-            throw ProblemException.notFound("Conversation '" + id + "' was never seen");
+        long after = after(exchange.getMessage().getHeader("after", String.class));
+        waitSeconds(exchange.getMessage().getHeader("wait", String.class)); // validated alike on both paths
+        requireKnown(id);
+        return page(read(id, after));
+    }
+
+    public void requireKnown(String conversationId) {
+        if (conversationId == null || conversations.find(conversationId).isEmpty()) {
+            throw ProblemException.notFound("Conversation '" + conversationId + "' was never seen");
         }
-        long deadline = System.currentTimeMillis() + waitSeconds * 1000;
-        List<Map<String, Object>> found = events.after(id, after, MAX_EVENTS);
-        while (found.isEmpty() && System.currentTimeMillis() < deadline) {
-            signals.await(id, Math.min(RECHECK_MILLIS, deadline - System.currentTimeMillis()));
-            found = events.after(id, after, MAX_EVENTS);
-        }
+    }
+
+    /** Events with seq > after, oldest first, at most 100. */
+    public List<Map<String, Object>> read(String conversationId, long after) {
+        return events.after(conversationId, after, MAX_EVENTS);
+    }
+
+    public static Map<String, Object> page(List<Map<String, Object>> found) {
         return Map.of("events", found);
+    }
+
+    public static long after(String value) {
+        return number(value, "after", 0, Long.MAX_VALUE);
+    }
+
+    public static long waitSeconds(String value) {
+        return number(value, "wait", 0, MAX_WAIT_SECONDS);
     }
 
     private static long number(String value, String name, long min, long max) {

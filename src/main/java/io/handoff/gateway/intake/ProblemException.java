@@ -55,6 +55,31 @@ public class ProblemException extends RuntimeException {
                 Map.of("event", "noLivechatOperatorsOnline", "destination", destination));
     }
 
+    /** 503: this instance already holds {@code handoff.api.max-long-polls} waiting pulls. */
+    public static ProblemException tooManyLongPolls(int max) {
+        return new ProblemException(503, "too-many-long-polls", "Too many long-polls",
+                "This instance already holds " + max + " waiting pulls (handoff.api.max-long-polls); pull again "
+                        + "after Retry-After seconds, or without wait. No event is lost meanwhile", null);
+    }
+
+    /** The RFC 9457 body: type, title, status, detail and the extensions. */
+    public Map<String, Object> body() {
+        return body(status, slug, title, getMessage(), extensions);
+    }
+
+    public static Map<String, Object> body(int status, String slug, String title, String detail,
+                                           Map<String, Object> extensions) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "urn:handoff:problem:" + slug);
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        if (extensions != null) {
+            problem.putAll(extensions);
+        }
+        return problem;
+    }
+
     public int status() {
         return status;
     }

@@ -1,7 +1,6 @@
 package io.handoff.gateway.intake;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -68,14 +67,6 @@ public class ProblemResponder implements Processor {
 
     private static Map<String, Object> problem(int status, String slug, String title, String detail,
                                                Map<String, Object> extensions) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:handoff:problem:" + slug);
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
-        if (extensions != null) {
-            problem.putAll(extensions);
-        }
-        return problem;
+        return ProblemException.body(status, slug, title, detail, extensions);
     }
 }

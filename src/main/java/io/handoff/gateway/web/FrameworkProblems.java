@@ -3,6 +3,7 @@ package io.handoff.gateway.web;
 import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -20,9 +21,14 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * Spring MVC's own refusals (no such path, a method or a media type the route does not take, an Accept it
  * cannot serve) in the gateway's problem format. Written straight to the response, past content
  * negotiation, so that even {@code Accept: text/html} gets problem+json rather than an empty 406.
+ * A full request pool is "busy, try again", not a failure: every Camel REST call runs on Spring's task pool,
+ * and when all its threads are busy the pool refuses the task before anything started, so a retry is safe
+ * (503 {@code gateway-busy} with {@code Retry-After}; the platforms retry their webhooks on a 5xx).
  */
 @RestControllerAdvice
 public class FrameworkProblems {
+
+    static final int BUSY_RETRY_AFTER_SECONDS = 1;
 
     private static final Logger log = LoggerFactory.getLogger(FrameworkProblems.class);
 
@@ -33,6 +39,15 @@ public class FrameworkProblems {
             String detail = refusal.getBody().getDetail();
             int status = refusal.getStatusCode().value();
             ProblemJson.write(response, ProblemJson.forStatus(status, detail == null ? "Request refused" : detail));
+            return;
+        }
+        if (exception instanceof RejectedExecutionException) {
+            log.warn("request refused with 503 gateway-busy: every thread of the request pool is busy "
+                    + "(spring.task.execution.pool.max-size)");
+            response.setHeader("Retry-After", String.valueOf(BUSY_RETRY_AFTER_SECONDS));
+            ProblemJson.write(response, ProblemJson.body(503, "gateway-busy", "Gateway busy",
+                    "Every request thread of this instance is busy; nothing was done. Try again after "
+                            + "Retry-After seconds"));
             return;
         }
         if (exception instanceof MaxUploadSizeExceededException) {

@@ -40,8 +40,7 @@ public final class ProblemJson {
         }
         response.resetBuffer();
         response.setStatus((Integer) problem.get("status"));
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentType("application/problem+json"); // UTF-8 by definition (RFC 8259): no charset
         byte[] bytes = JSON.writeValueAsBytes(problem);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);

@@ -271,7 +271,7 @@ class OperationsTest {
         Response readiness = actuator.get("/actuator/health/readiness");
         assertThat(readiness.status()).isEqualTo(200);
         assertThat(readiness.json().path("components").fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("readinessState", "camelReadinessState", "db", "providers");
+                .containsExactlyInAnyOrder("readinessState", "camelReadinessState", "db", "providers", "requestPool");
         assertThat(readiness.json().at("/components/providers/components/livechat/status").asText()).isEqualTo("UP");
         assertThat(readiness.json().at("/components/providers/components/livechat/details/api/url").asText())
                 .isEqualTo(LIVECHAT.apiUrl());

@@ -105,6 +105,11 @@ class SandboxBrowserTest extends SandboxTestContext {
         assertThat(value("client-api-key")).isEqualTo(API_KEY);
         String conversationId = value("client-conversation");
         assertThat(conversationId).startsWith("sandbox:user-");
+        // before a handoff the bot answers its client itself: nothing to send to an operator, nothing to end
+        until(() -> !element("client-state").getText().equals("–"));
+        assertThat(element("client-send").isEnabled()).isFalse();
+        assertThat(element("client-send-file").isEnabled()).isFalse();
+        assertThat(element("client-close").isEnabled()).isFalse();
 
         // the client pane, as the bot, hands the conversation to support
         new Select(element("client-destination")).selectByValue("support");
@@ -112,6 +117,9 @@ class SandboxBrowserTest extends SandboxTestContext {
         type("client-first-message", "I was charged twice");
         element("client-start").click();
         until(() -> element("client-state").getText().equals("WAITING"));
+        assertThat(element("client-send").isEnabled()).isTrue();
+        assertThat(element("client-close").isEnabled()).isTrue();
+        assertThat(element("client-start").isEnabled()).isFalse();
 
         // the console lists the chat with the conversation's id, and shows the client's words
         By chat = By.cssSelector("#chats li.chat[data-conversation-id='" + conversationId + "']");
@@ -144,6 +152,9 @@ class SandboxBrowserTest extends SandboxTestContext {
         element("operator-close").click();
         until(() -> clientEvent("livechatFinished").contains("operatorClosed"));
         until(() -> element("client-state").getText().equals("BOT"));
+        assertThat(element("client-send").isEnabled()).isFalse();
+        assertThat(element("client-close").isEnabled()).isFalse();
+        assertThat(element("client-start").isEnabled()).isTrue();
         until(() -> "closed".equals(browser.findElement(chat).getAttribute("data-state")));
 
         // what each side saw, in order

@@ -47,11 +47,15 @@ public final class RawHttp {
             }
             head.append("\r\n");
             OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                out.write(body);
+            try {
+                out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                if (body != null) {
+                    out.write(body);
+                }
+                out.flush();
+            } catch (IOException refusedMidway) {
+                // the server may answer and close before the whole request is written: read its answer
             }
-            out.flush();
             return read(socket.getInputStream());
         } catch (IOException e) {
             throw new IllegalStateException("raw call " + method + " " + target + " failed: " + e, e);

@@ -101,13 +101,30 @@ class RequestSpellingTest {
     @ParameterizedTest(name = "{0} {1} without a key")
     @MethodSource("ambiguous")
     void ambiguousSpellingsAreRefusedWithoutAKey(String method, String target) {
-        assertProblem(RawHttp.send(port, method, target, json(), HANDOFF.getBytes(StandardCharsets.UTF_8)), 400);
+        assertProblem(refused(method, target, json()), 400);
     }
 
     @ParameterizedTest(name = "{0} {1} with a key")
     @MethodSource("ambiguous")
     void ambiguousSpellingsAreRefusedWithAKeyToo(String method, String target) {
-        assertProblem(RawHttp.send(port, method, target, jsonWithKey(), HANDOFF.getBytes(StandardCharsets.UTF_8)), 400);
+        assertProblem(refused(method, target, jsonWithKey()), 400);
+    }
+
+    /**
+     * Tomcat answers a request line over its header limit and closes the connection with the rest unread,
+     * which may reset it before the answer is read: such a call is tried again (at most three times).
+     */
+    RawHttp.Response refused(String method, String target, Map<String, String> headers) {
+        byte[] body = "GET".equals(method) ? null : HANDOFF.getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RawHttp.send(port, method, target, headers, body);
+            } catch (IllegalStateException reset) {
+                if (attempt == 3 || target.length() < 8_192) {
+                    throw reset;
+                }
+            }
+        }
     }
 
     /** Spellings that mean one plain path: they are checked on that path, so without a key they get 401. */
