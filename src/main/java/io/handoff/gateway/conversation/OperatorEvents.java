@@ -117,7 +117,7 @@ public class OperatorEvents {
         return true;
     }
 
-    private static Map<String, Object> operator(Conversation conversation, OperatorEvent event) {
+    static Map<String, Object> operator(Conversation conversation, OperatorEvent event) {
         Map<String, Object> operator = new LinkedHashMap<>();
         operator.put("id", event.operatorId());
         String name = event.operatorName() != null ? event.operatorName()

@@ -162,8 +162,13 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
     }
 
     long backoff(int attempts) {
-        long initial = config.initialBackoff().toMillis();
+        return backoff(config.initialBackoff(), config.maxBackoff(), attempts);
+    }
+
+    /** Milliseconds before attempt {@code attempts + 1}: initial, doubled per failed attempt, at most max. */
+    static long backoff(Duration initialBackoff, Duration maxBackoff, int attempts) {
+        long initial = initialBackoff.toMillis();
         double delay = initial * Math.pow(2, Math.min(attempts - 1, 30));
-        return (long) Math.min(delay, config.maxBackoff().toMillis());
+        return (long) Math.min(delay, maxBackoff.toMillis());
     }
 }

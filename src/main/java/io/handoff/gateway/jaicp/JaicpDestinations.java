@@ -38,18 +38,27 @@ public class JaicpDestinations {
 
     /** Keeps LiveChat's online group ids (property livechatOnlineGroups). */
     public void liveChatAnswered(Exchange exchange) {
-        Object livechat = exchange.getMessage().getBody(Map.class).get("livechat");
+        exchange.setProperty("livechatOnlineGroups", liveChatOnlineGroups(exchange.getMessage().getBody(Map.class)));
+    }
+
+    /** The online group ids of a get_dynamic_configuration answer, as strings; none when it has none. */
+    static List<String> liveChatOnlineGroups(Map<?, ?> answer) {
+        Object livechat = answer.get("livechat");
         Object online = livechat instanceof Map<?, ?> m ? m.get("online_group_ids") : null;
-        exchange.setProperty("livechatOnlineGroups", online instanceof List<?> ids
-                ? ids.stream().map(String::valueOf).toList() : List.of());
+        return online instanceof List<?> ids ? ids.stream().map(String::valueOf).toList() : List.of();
     }
 
     /** Keeps LiveTex's departments that have someone online (property livetexOnlineDepartments). */
     public void liveTexAnswered(Exchange exchange) {
-        Object listed = exchange.getMessage().getBody(Map.class).get("destinations");
-        exchange.setProperty("livetexOnlineDepartments", listed instanceof List<?> destinations
+        exchange.setProperty("livetexOnlineDepartments", liveTexOnlineDepartments(exchange.getMessage().getBody(Map.class)));
+    }
+
+    /** The departments of a LiveTex getDestinations answer that have someone online. */
+    static List<String> liveTexOnlineDepartments(Map<?, ?> answer) {
+        Object listed = answer.get("destinations");
+        return listed instanceof List<?> destinations
                 ? destinations.stream().filter(d -> d instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("has_online")))
-                .map(d -> String.valueOf(((Map<?, ?>) d).get("destination_id"))).toList() : List.of());
+                .map(d -> String.valueOf(((Map<?, ?>) d).get("destination_id"))).toList() : List.of();
     }
 
     /** {@code {destinations: [{destinationId, name, hasOnline}]}}: the camelCase mirror of LiveTex's answer. */
@@ -62,13 +71,14 @@ public class JaicpDestinations {
                     Map<String, Object> destination = new LinkedHashMap<>();
                     destination.put("destinationId", d.name());
                     destination.put("name", d.description() != null ? d.description() : d.name());
-                    destination.put("hasOnline", hasOnline(d, liveChatOnline, liveTexOnline));
+                    destination.put("hasOnline", hasOnline(d, liveChatAskable, liveChatOnline, liveTexOnline));
                     return destination;
                 }).toList();
         return Map.of("destinations", list);
     }
 
-    private boolean hasOnline(Destination d, List<String> liveChatOnline, List<String> liveTexOnline) {
+    /** Whether a destination has someone online, from what the providers answered (null: not asked). */
+    static boolean hasOnline(Destination d, boolean liveChatAskable, List<String> liveChatOnline, List<String> liveTexOnline) {
         return switch (d.provider()) {
             case "livechat" -> !liveChatAskable || (liveChatOnline != null && d.groupIds().stream().anyMatch(liveChatOnline::contains));
             case "livetex" -> liveTexOnline != null && d.groupIds().stream().anyMatch(liveTexOnline::contains);

@@ -49,39 +49,54 @@ public class JaicpRequests {
     /** {@code selectDestination}: the switch body for direct:switch-intake. */
     public String selectDestination(Exchange exchange) throws JsonProcessingException {
         String channel = exchange.getProperty("jaicpChannel", String.class);
-        JsonNode body = read(exchange);
-        String userId = userId(exchange, body);
-        String destination = body.path("destinationId").asText("");
         List<String> allowed = channels.destinationsOf(channel).stream().map(Destination::name).toList();
+        return json.writeValueAsString(switchRequest(channel, read(exchange), allowed, channels.refusesOffline(channel), json));
+    }
+
+    /** The switch a {@code selectDestination} body stands for, refused (422) when the destination is not the channel's. */
+    static Map<String, Object> switchRequest(String channel, JsonNode body, List<String> allowed, boolean refusesOffline,
+                                             ObjectMapper json) {
+        String userId = userId(channel, body);
+        String destination = body.path("destinationId").asText("");
         if (!allowed.contains(destination)) {
             throw ProblemException.unknownDestination("Destination '" + destination + "' is not one of channel "
                     + channel + "'s", allowed);
         }
         Map<String, Object> switchData = new LinkedHashMap<>();
         switchData.put("destination", destination);
-        copyObject(body, "attributes", switchData);
-        copyObject(body, "hiddenAttributes", switchData);
-        copyObject(body, "customData", switchData);
+        copyObject(body, "attributes", switchData, json);
+        copyObject(body, "hiddenAttributes", switchData, json);
+        copyObject(body, "customData", switchData, json);
         // JAICP has decided to switch (it raises noLivechatOperatorsOnline itself from getDestinations)
-        switchData.put("ignoreOffline", !channels.refusesOffline(channel));
+        switchData.put("ignoreOffline", !refusesOffline);
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("conversationId", JaicpChannels.conversationId(channel, userId));
         request.put("customer", Map.of("name", body.path("userName").asText(channel + " " + userId)));
         request.put("switch", switchData);
-        return json.writeValueAsString(request);
+        return request;
     }
 
     /** {@code sendText {userId, text}}: a client message (JAICP gives no message id: each call is new). */
     public String sendText(Exchange exchange) throws JsonProcessingException {
         JsonNode body = read(exchange);
         conversationHeader(exchange, body);
-        return json.writeValueAsString(Map.of("messageId", UUID.randomUUID().toString(), "text", body.path("text").asText("")));
+        return json.writeValueAsString(clientText(body, UUID.randomUUID().toString()));
+    }
+
+    /** The client message a {@code sendText} body stands for. */
+    static Map<String, Object> clientText(JsonNode body, String messageId) {
+        return Map.of("messageId", messageId, "text", body.path("text").asText(""));
     }
 
     /** {@code sendFile {userId, url, fileName?, size?}}: a client file by URL. */
     public String sendFile(Exchange exchange) throws JsonProcessingException {
         JsonNode body = read(exchange);
         conversationHeader(exchange, body);
+        return json.writeValueAsString(clientFile(body, UUID.randomUUID().toString()));
+    }
+
+    /** The client message a {@code sendFile} body stands for. */
+    static Map<String, Object> clientFile(JsonNode body, String messageId) {
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("url", body.path("url").asText(""));
         if (body.hasNonNull("fileName")) {
@@ -90,7 +105,7 @@ public class JaicpRequests {
         if (body.path("size").isNumber()) {
             file.put("size", body.path("size").asLong());
         }
-        return json.writeValueAsString(Map.of("messageId", UUID.randomUUID().toString(), "file", file));
+        return Map.of("messageId", messageId, "file", file);
     }
 
     /** {@code closeChat {userId, text}}: the client ended the chat; text is its last words to the operator. */
@@ -109,12 +124,13 @@ public class JaicpRequests {
 
     private void conversationHeader(Exchange exchange, JsonNode body) {
         String channel = exchange.getProperty("jaicpChannel", String.class);
-        exchange.getMessage().setHeader("id", JaicpChannels.conversationId(channel, userId(exchange, body)));
+        exchange.getMessage().setHeader("id", JaicpChannels.conversationId(channel, userId(channel, body)));
     }
 
-    private static String userId(Exchange exchange, JsonNode body) {
+    /** The body's userId, refused (400) when it is missing or makes no valid conversation id with the channel. */
+    static String userId(String channel, JsonNode body) {
         String userId = body.path("userId").asText("");
-        String conversationId = JaicpChannels.conversationId(exchange.getProperty("jaicpChannel", String.class), userId);
+        String conversationId = JaicpChannels.conversationId(channel, userId);
         if (userId.isBlank() || !SwitchRequestParser.CONVERSATION_ID.matcher(conversationId).matches()) {
             throw ProblemException.invalidRequest("userId is required: letters, digits and . _ : @ - (with the channel, "
                     + "at most 128 characters)", new ArrayList<>());
@@ -126,7 +142,7 @@ public class JaicpRequests {
         return SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
     }
 
-    private void copyObject(JsonNode body, String field, Map<String, Object> into) {
+    private static void copyObject(JsonNode body, String field, Map<String, Object> into, ObjectMapper json) {
         if (body.path(field).isObject()) {
             into.put(field, json.convertValue(body.path(field), Map.class));
         }

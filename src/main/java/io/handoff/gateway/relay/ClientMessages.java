@@ -59,7 +59,14 @@ public class ClientMessages {
     /** Reads {@code {messageId, text}} or {@code {messageId, file{url, name?, size?}}} into property clientMessage. */
     public ClientMessage parse(Exchange exchange) {
         exchange.setProperty("conversationId", PathParameters.conversationId(exchange));
-        JsonNode root = SwitchRequestParser.readObject(reader, exchange.getMessage().getBody(String.class));
+        ClientMessage message = parseMessage(exchange.getMessage().getBody(String.class));
+        exchange.setProperty("clientMessage", message);
+        return message;
+    }
+
+    /** The message body's rules, without the exchange: every invalid field in one 400. */
+    ClientMessage parseMessage(String body) {
+        JsonNode root = SwitchRequestParser.readObject(reader, body);
         List<Map<String, String>> errors = new ArrayList<>();
         String messageId = text(root, "messageId", 128, true, errors);
         String text = text(root, "text", MAX_TEXT, false, errors);
@@ -84,9 +91,7 @@ public class ClientMessages {
         if (!errors.isEmpty()) {
             throw ProblemException.invalidRequest("The message has " + errors.size() + " invalid field(s); see errors", errors);
         }
-        ClientMessage message = new ClientMessage(messageId, text, file);
-        exchange.setProperty("clientMessage", message);
-        return message;
+        return new ClientMessage(messageId, text, file);
     }
 
     /** Reads the optional {@code {text}} of {@code POST /conversations/{id}/close} into property closingText. */
@@ -94,13 +99,18 @@ public class ClientMessages {
         exchange.setProperty("conversationId", PathParameters.conversationId(exchange));
         String body = exchange.getMessage().getBody(String.class);
         if (body != null && !body.isBlank()) {
-            List<Map<String, String>> errors = new ArrayList<>();
-            String text = text(SwitchRequestParser.readObject(reader, body), "text", MAX_TEXT, false, errors);
-            if (!errors.isEmpty()) {
-                throw ProblemException.invalidRequest("The close request is invalid; see errors", errors);
-            }
-            exchange.setProperty("closingText", text);
+            exchange.setProperty("closingText", parseCloseText(body));
         }
+    }
+
+    /** The close body's {@code text} (null when absent), without the exchange; the body must not be blank. */
+    String parseCloseText(String body) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        String text = text(SwitchRequestParser.readObject(reader, body), "text", MAX_TEXT, false, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalidRequest("The close request is invalid; see errors", errors);
+        }
+        return text;
     }
 
     /**

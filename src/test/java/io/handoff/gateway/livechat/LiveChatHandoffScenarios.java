@@ -2,19 +2,25 @@ package io.handoff.gateway.livechat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +31,7 @@ import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.support.GatewayClient;
 import io.handoff.gateway.support.GatewayClient.Response;
+import io.handoff.gateway.support.TestClock;
 
 /**
  * The backbone's user-visible behaviour, end to end over HTTP on 127.0.0.1: a bot posts switches to
@@ -34,6 +41,7 @@ import io.handoff.gateway.support.GatewayClient.Response;
 @CamelSpringBootTest
 @SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
+@Import(TestClock.Configuration.class)
 abstract class LiveChatHandoffScenarios {
 
     static final String API_KEY = "test-bot-key";
@@ -63,6 +71,8 @@ abstract class LiveChatHandoffScenarios {
     int port;
     @Autowired
     ConversationStore conversations;
+    @Autowired
+    TestClock clock;
     GatewayClient bot;
 
     @BeforeEach
@@ -208,24 +218,27 @@ abstract class LiveChatHandoffScenarios {
 
     @Test
     void aCustomerTokenIsRenewedShortlyBeforeItExpires() {
-        LIVECHAT.customerTokenTtlSeconds(301); // renewed 5 minutes (token-renew-before) ahead: after 1 s
+        LIVECHAT.customerTokenTtlSeconds(600); // renewed 5 minutes (token-renew-before) ahead: 300 s after the grant
         String id = newConversationId();
-        handoff(id, Map.of("firstMessage", "one"));
-        LIVECHAT.agentCloses(conversations.find(id).orElseThrow().providerChatId(), "agent@example.com");
-        conversations.transition(id, ConversationState.WAITING, ConversationState.BOT);
-        sleep(1_200);
+        assertThat(handoff(id, Map.of("firstMessage", "one")).status()).isEqualTo(201);
+        backToTheBot(id);
 
+        clock.advance(Duration.ofSeconds(290)); // 10 s before the renewal point: the token is still used
         assertThat(handoff(id, Map.of("firstMessage", "two")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("customer_token")).isEqualTo(1);
+        backToTheBot(id);
+
+        clock.advance(Duration.ofSeconds(20)); // 10 s past it: a fresh token for the same customer
+        assertThat(handoff(id, Map.of("firstMessage", "three")).status()).isEqualTo(201);
         assertThat(LIVECHAT.count("customer_token")).isEqualTo(2);
-        assertThat(LIVECHAT.bodies("customer_token").get(1).has("entity_id")).isTrue();
+        assertThat(LIVECHAT.bodies("customer_token").get(1).path("entity_id").asText())
+                .isEqualTo(LIVECHAT.entityIdOfChat(conversations.find(id).orElseThrow().providerChatId()));
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** The operator closes the chat and the conversation is the bot's again, ready for another switch. */
+    void backToTheBot(String id) {
+        LIVECHAT.agentCloses(conversations.find(id).orElseThrow().providerChatId(), "agent@example.com");
+        assertThat(conversations.transition(id, ConversationState.WAITING, ConversationState.BOT)).isTrue();
     }
 
     @Test
@@ -339,45 +352,82 @@ abstract class LiveChatHandoffScenarios {
                 FakeLiveChat.REFRESH_TOKEN, API_KEY);
     }
 
-    @Test
-    void badInputIsRefusedWith4xxProblemsAndRecordsNothing() {
+    /**
+     * One row of the bad-input matrix: a request the gateway must refuse with a problem and without
+     * recording anything. {@code send} gets the test and a fresh conversation id.
+     */
+    record BadInput(String name, BiFunction<LiveChatHandoffScenarios, String, Response> send, int status, String slug,
+                    String mentioned) {
+
+        static BadInput body(String name, String template, String mentioned) {
+            return new BadInput(name, (test, id) -> test.bot.post("/api/v1/handoffs", template.replace("$ID", id)),
+                    400, "invalid-request", mentioned);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<BadInput> badInputs() {
+        return Stream.of(
+                BadInput.body("JSON cut short", "{\"conversationId\": \"$ID\", \"switch\": {", "not valid JSON"),
+                BadInput.body("an array, not an object", "[1, 2]", "must be a JSON object"),
+                BadInput.body("no conversationId", "{\"switch\": {}}", "conversationId"),
+                BadInput.body("no switch", "{\"conversationId\": \"$ID\"}", "switch"),
+                BadInput.body("conversationId with spaces", "{\"conversationId\": \"has spaces\", \"switch\": {}}", "conversationId"),
+                BadInput.body("conversationId of 129 characters", "{\"conversationId\": \"" + "c".repeat(129) + "\", \"switch\": {}}",
+                        "is longer than 128 characters"),
+                BadInput.body("ignoreOffline as text", "{\"conversationId\": \"$ID\", \"switch\": {\"ignoreOffline\": \"yes\"}}",
+                        "switch.ignoreOffline"),
+                BadInput.body("closeChatPhrases not an array", "{\"conversationId\": \"$ID\", \"switch\": {\"closeChatPhrases\": \"stop\"}}",
+                        "switch.closeChatPhrases"),
+                BadInput.body("history from nobody",
+                        "{\"conversationId\": \"$ID\", \"switch\": {}, \"history\": [{\"from\": \"nobody\", \"text\": \"x\"}]}",
+                        "history[0].from"),
+                BadInput.body("501 history entries", "{\"conversationId\": \"$ID\", \"switch\": {}, \"history\": ["
+                        + String.join(", ", java.util.Collections.nCopies(501, "{\"from\": \"client\", \"text\": \"x\"}")) + "]}",
+                        "has more than 500 entries"),
+                BadInput.body("firstMessage of 16001 characters",
+                        "{\"conversationId\": \"$ID\", \"switch\": {\"firstMessage\": \"" + "x".repeat(16_001) + "\"}}",
+                        "switch.firstMessage"),
+                BadInput.body("negative sendMessageHistoryAmount",
+                        "{\"conversationId\": \"$ID\", \"switch\": {\"sendMessageHistoryAmount\": -1}}", "sendMessageHistoryAmount"),
+                BadInput.body("duplicate key", "{\"conversationId\": \"$ID\", \"conversationId\": \"x\", \"switch\": {}}",
+                        "not valid JSON"),
+                new BadInput("body over max-body-bytes", (test, id) -> test.bot.post("/api/v1/handoffs",
+                        "{\"conversationId\": \"" + id + "\", \"switch\": {\"firstMessage\": \"" + "x".repeat(1_100_000) + "\"}}"),
+                        413, "payload-too-large", null),
+                new BadInput("no API key", (test, id) -> new GatewayClient(test.port, null).post("/api/v1/handoffs",
+                        GatewayClient.json(Map.of("conversationId", id, "switch", Map.of()))), 401, "unauthorized", null),
+                new BadInput("a wrong API key", (test, id) -> new GatewayClient(test.port, "wrong-key").post("/api/v1/handoffs",
+                        GatewayClient.json(Map.of("conversationId", id, "switch", Map.of()))), 401, "unauthorized", null),
+                new BadInput("text/plain body", (test, id) -> test.bot.send(test.bot.request("/api/v1/handoffs")
+                        .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                GatewayClient.json(Map.of("conversationId", id, "switch", Map.of()))))),
+                        415, "unsupported-media-type", null),
+                new BadInput("unknown path", (test, id) -> test.bot.get("/api/v1/nothing-here"), 404, null, null),
+                new BadInput("DELETE on handoffs", (test, id) -> test.bot.send(test.bot.request("/api/v1/handoffs").DELETE()),
+                        405, null, null));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("badInputs")
+    void badInputIsRefusedWithAProblemAndRecordsNothing(BadInput input) {
         String id = newConversationId();
-        Map<String, String> bodies = Map.of(
-                "{\"conversationId\": \"" + id + "\", \"switch\": {", "not valid JSON",
-                "[1, 2]", "must be a JSON object",
-                "{\"switch\": {}}", "conversationId",
-                "{\"conversationId\": \"" + id + "\"}", "switch",
-                "{\"conversationId\": \"has spaces\", \"switch\": {}}", "conversationId",
-                "{\"conversationId\": \"" + id + "\", \"switch\": {\"ignoreOffline\": \"yes\"}}", "switch.ignoreOffline",
-                "{\"conversationId\": \"" + id + "\", \"switch\": {\"closeChatPhrases\": \"stop\"}}", "switch.closeChatPhrases",
-                "{\"conversationId\": \"" + id + "\", \"switch\": {}, \"history\": [{\"from\": \"nobody\", \"text\": \"x\"}]}", "history[0].from",
-                "{\"conversationId\": \"" + id + "\", \"switch\": {\"sendMessageHistoryAmount\": -1}}", "sendMessageHistoryAmount",
-                "{\"conversationId\": \"" + id + "\", \"conversationId\": \"x\", \"switch\": {}}", "not valid JSON");
-        bodies.forEach((body, mentioned) -> {
-            Response answer = bot.post("/api/v1/handoffs", body);
-            assertThat(answer.status()).as(body).isEqualTo(400);
-            assertThat(answer.contentType()).as(body).startsWith("application/problem+json");
-            assertThat(answer.type()).as(body).isEqualTo("urn:handoff:problem:invalid-request");
-            assertThat(answer.text()).as(body).contains(mentioned);
-        });
 
-        String huge = "{\"conversationId\": \"" + id + "\", \"switch\": {\"firstMessage\": \"" + "x".repeat(1_100_000) + "\"}}";
-        assertThat(bot.post("/api/v1/handoffs", huge).status()).isEqualTo(413);
-        Response noKey = new GatewayClient(port, null).post("/api/v1/handoffs", "{}");
-        assertThat(noKey.status()).isEqualTo(401);
-        assertThat(noKey.type()).isEqualTo("urn:handoff:problem:unauthorized");
-        assertThat(new GatewayClient(port, "wrong-key").post("/api/v1/handoffs", "{}").status()).isEqualTo(401);
-        assertThat(bot.send(bot.request("/api/v1/handoffs").header("Content-Type", "text/plain")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))).status()).isEqualTo(415);
+        Response answer = input.send().apply(this, id);
 
+        assertThat(answer.status()).as(answer.text()).isEqualTo(input.status());
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        if (input.slug() != null) {
+            assertThat(answer.type()).isEqualTo("urn:handoff:problem:" + input.slug());
+        }
+        if (input.mentioned() != null) {
+            assertThat(answer.text()).contains(input.mentioned());
+        }
         assertThat(bot.get("/api/v1/conversations/" + id).status()).isEqualTo(404);
-        assertThat(LIVECHAT.count("customer_token")).isZero();
-
-        Response unknownPath = bot.get("/api/v1/nothing-here");
-        assertThat(unknownPath.status()).isEqualTo(404);
-        assertThat(unknownPath.contentType()).startsWith("application/problem+json");
-        Response wrongMethod = bot.send(bot.request("/api/v1/handoffs").DELETE());
-        assertThat(wrongMethod.status()).isEqualTo(405);
-        assertThat(wrongMethod.contentType()).startsWith("application/problem+json");
+        assertThat(LIVECHAT.totalCount()).as("calls to LiveChat").isZero();
     }
 }

@@ -169,7 +169,10 @@ abstract class LiveChatRelayScenarios {
         assertThat(LIVECHAT.isActive(chat)).isFalse();
         assertThat(texts(chat)).containsExactly("hi", "The client left the chat");
         await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(id).contains("livechatFinished"));
-        sleep(500); // LiveChat's own chat_deactivated webhook arrives meanwhile: it must not add a second one
+        // LiveChat's own chat_deactivated webhook follows deactivate_chat; once the gateway has answered it, it
+        // must not have added a second event
+        await().atMost(Duration.ofSeconds(10)).until(() -> LIVECHAT.webhooksSent().stream().anyMatch(webhook ->
+                webhook.path("action").asText().equals("chat_deactivated") && webhook.path("payload").path("chat_id").asText().equals(chat)));
         assertThat(pull(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
         assertThat(pull(id, 0).get(0).path("reason").asText()).isEqualTo("clientClosed");
     }
@@ -317,13 +320,5 @@ abstract class LiveChatRelayScenarios {
             assertThat(texts(chats.get(i).get())).containsExactlyElementsOf(expected);
         }
         clients.shutdown();
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -33,6 +33,7 @@ public final class FakeJaicp implements AutoCloseable {
     private final HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<JsonNode> events = new ArrayList<>();
+    private final List<JsonNode> refused = new ArrayList<>();
     private final String apiUrl;
     private volatile int failWith;
 
@@ -95,6 +96,11 @@ public final class FakeJaicp implements AutoCloseable {
         return events.stream().filter(e -> userId.equals(e.path("userId").asText())).toList();
     }
 
+    /** Events of the user that reached this webhook while it was answering {@link #failWith} an error, in order. */
+    public synchronized List<JsonNode> refusedOf(String userId) {
+        return refused.stream().filter(e -> userId.equals(e.path("userId").asText())).toList();
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -125,8 +131,14 @@ public final class FakeJaicp implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             boolean ourKey = exchange.getRequestURI().getPath().endsWith("/" + API_KEY);
-            if (failWith != 0 || !ourKey) {
-                exchange.sendResponseHeaders(ourKey ? failWith : 404, -1);
+            int failure = failWith;
+            if (failure != 0 || !ourKey) {
+                if (ourKey) {
+                    synchronized (this) {
+                        refused.add(JSON.readTree(body));
+                    }
+                }
+                exchange.sendResponseHeaders(ourKey ? failure : 404, -1);
                 return;
             }
             synchronized (this) {

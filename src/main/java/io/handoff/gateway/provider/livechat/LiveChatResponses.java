@@ -46,9 +46,18 @@ public class LiveChatResponses {
         String text = exchange.getMessage().getBody(String.class);
         // the response's headers must not travel on; the retry count must, until the call succeeds
         exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
+        Object answer = interpret(status, text, accepted);
+        answered(exchange);
+        return answer;
+    }
+
+    /**
+     * What {@link #read(Exchange)} decides, without the exchange: the success body (or an accepted error body), or
+     * the exception for the retry policies.
+     */
+    Object interpret(int status, String text, String accepted) {
         Object parsed = parse(text);
         if (status >= 200 && status < 300) {
-            answered(exchange);
             return parsed == null ? new LinkedHashMap<>() : parsed; // an object, or an array (list_webhooks)
         }
         @SuppressWarnings("unchecked")
@@ -56,7 +65,6 @@ public class LiveChatResponses {
         String type = errorType(body);
         String message = errorMessage(body);
         if (type != null && accepted != null && Arrays.asList(accepted.split(",")).contains(type)) {
-            answered(exchange);
             return body;
         }
         if ("authentication".equals(type) || status == 401) {

@@ -75,8 +75,18 @@ public class LiveChatWebhooks {
             return Optional.empty();
         }
         String id = conversationId.get();
-        String threadId = payload.path("thread_id").asText(null);
         String customerId = accounts.find(id, LiveChatTokens.PROVIDER).map(ProviderAccounts.Account::customerId).orElse(null);
+        return toOperatorEvent(id, customerId, action, payload, json);
+    }
+
+    /**
+     * The mapping itself, once the chat's conversation and LiveChat customer are known: the event for the bot,
+     * or nothing when the webhook is not for it.
+     */
+    static Optional<OperatorEvent> toOperatorEvent(String id, String customerId, String action, JsonNode payload,
+                                                   ObjectMapper json) {
+        String chatId = payload.path("chat_id").asText(null);
+        String threadId = payload.path("thread_id").asText(null);
         return switch (action) {
             case "incoming_event" -> incomingEvent(id, threadId, customerId, payload.path("event"));
             case "user_added_to_chat" -> userAdded(id, chatId, threadId, payload.path("user"));
@@ -101,7 +111,7 @@ public class LiveChatWebhooks {
         };
     }
 
-    private Optional<OperatorEvent> incomingEvent(String id, String threadId, String customerId, JsonNode event) {
+    private static Optional<OperatorEvent> incomingEvent(String id, String threadId, String customerId, JsonNode event) {
         String author = event.path("author_id").asText(null);
         String visibility = event.path("visibility").asText(event.path("recipients").asText("all"));
         if (author == null || author.equals(customerId) || "agents".equals(visibility)) {

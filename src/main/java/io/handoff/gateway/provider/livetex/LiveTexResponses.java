@@ -32,10 +32,17 @@ public class LiveTexResponses {
 
     public Map<String, Object> read(Exchange exchange) {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        Map<String, Object> body = parse(exchange.getMessage().getBody(String.class));
+        String text = exchange.getMessage().getBody(String.class);
         exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
+        Map<String, Object> body = interpret(status, text);
+        exchange.getMessage().removeHeaders("CamelRedelivery*"); // the next call starts a fresh retry count
+        return body;
+    }
+
+    /** What {@link #read(Exchange)} decides, without the exchange: the success body, or the exception to throw. */
+    Map<String, Object> interpret(int status, String text) {
+        Map<String, Object> body = parse(text);
         if (status >= 200 && status < 300 && !Boolean.FALSE.equals(body.get("success"))) {
-            exchange.getMessage().removeHeaders("CamelRedelivery*"); // the next call starts a fresh retry count
             return body;
         }
         int code = body.get("error_code") instanceof Number n ? n.intValue() : 0;

@@ -80,7 +80,7 @@ public class LiveTexWebhooks {
         toOperatorEvent(conversationId.get(), type, webhook).ifPresent(event -> exchange.setProperty("operatorEvent", event));
     }
 
-    Optional<OperatorEvent> toOperatorEvent(String conversationId, String type, JsonNode webhook) {
+    static Optional<OperatorEvent> toOperatorEvent(String conversationId, String type, JsonNode webhook) {
         String id = webhook.path("id").asText(null);
         JsonNode employee = webhook.path("employee");
         String employeeId = employee.path("employee_id").asText(null);
