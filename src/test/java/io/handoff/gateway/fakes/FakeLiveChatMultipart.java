@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.handoff.gateway.support.Bytes.indexOf;
+
 /** Minimal multipart/form-data parser for {@link FakeLiveChat}'s upload_file: enough to check what a client sends. */
 final class FakeLiveChatMultipart {
 
@@ -103,18 +105,5 @@ final class FakeLiveChatMultipart {
             }
         }
         return true;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

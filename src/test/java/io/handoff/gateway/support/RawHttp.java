@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import static io.handoff.gateway.support.Bytes.indexOf;
+
 /**
  * HTTP/1.1 over a plain socket, byte for byte: the request line goes out exactly as written (no client
  * normalises `..`, `//`, `;` or percent escapes on the way), as an attacker would send it.
@@ -105,18 +107,5 @@ public final class RawHttp {
             at = eol + 2 + size + 2;
         }
         return out.toByteArray();
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
