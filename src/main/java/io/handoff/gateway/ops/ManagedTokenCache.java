@@ -43,7 +43,7 @@ public class ManagedTokenCache {
     @ManagedOperation(description = "Forget every cached token; the next calls obtain fresh ones")
     public String dropCachedTokens() {
         int dropped = tokens.dropAll();
-        log.info("{} token cache dropped over JMX: {} token(s)", tokens.provider(), dropped);
-        return "Dropped " + dropped + " cached " + tokens.provider() + " token(s)";
+        log.info("{} token cache dropped over JMX: {} token(s)", tokens.displayName(), dropped);
+        return "Dropped " + dropped + " cached " + tokens.displayName() + " token(s)";
     }
 }

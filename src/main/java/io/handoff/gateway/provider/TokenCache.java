@@ -6,6 +6,11 @@ public interface TokenCache {
     /** The provider's name, the {@code provider} key and tag. */
     String provider();
 
+    /** The provider's name as people write it (LiveChat), for operations' messages. */
+    default String displayName() {
+        return provider();
+    }
+
     long cacheHits();
 
     long customerGrants();

@@ -181,6 +181,11 @@ public class LiveChatTokens implements TokenCache {
     }
 
     @Override
+    public String displayName() {
+        return "LiveChat";
+    }
+
+    @Override
     public long cacheHits() {
         return cacheHits.get();
     }
