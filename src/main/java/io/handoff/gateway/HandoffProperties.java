@@ -15,15 +15,16 @@ public record HandoffProperties(
         @DefaultValue Api api,
         Map<String, Destination> destinations,
         String defaultDestination,
+        /* providers a destination may name before this gateway is built with them: such destinations answer 501 */
+        List<String> plannedProviders,
         @DefaultValue Callback callback,
-        @DefaultValue LiveChat livechat,
-        @DefaultValue LiveTex livetex,
         @DefaultValue Retry retry,
         @DefaultValue Transcript transcript,
         @DefaultValue Jaicp jaicp) {
 
     public HandoffProperties {
         destinations = destinations == null ? Map.of() : new LinkedHashMap<>(destinations);
+        plannedProviders = plannedProviders == null ? List.of() : List.copyOf(plannedProviders);
     }
 
     /**
@@ -65,36 +66,6 @@ public record HandoffProperties(
             @DefaultValue("5m") Duration maxBackoff,
             @DefaultValue("4") int parallelism,
             @DefaultValue("1s") Duration pollInterval) {
-    }
-
-    public record LiveChat(
-            @DefaultValue("https://api.livechatinc.com/v3.6") String apiUrl,
-            @DefaultValue("https://accounts.livechat.com") String accountsUrl,
-            String clientId,
-            String agentToken,
-            String refreshToken,
-            String clientSecret,
-            String organizationId,
-            String licenseId,
-            String webhookSecret,
-            /* the gateway's public base URL: when set, the relay's webhooks are registered at start-up */
-            String publicUrl,
-            /* tokens are renewed this long before LiveChat says they expire */
-            @DefaultValue("5m") Duration tokenRenewBefore,
-            /* resume_chat error types meaning "the chat is still active": the handoff then posts into it */
-            @DefaultValue("chat_already_active") List<String> chatActiveErrorTypes) {
-    }
-
-    public record LiveTex(
-            @DefaultValue("https://messaging.livetex.ru/1.0") String apiUrl,
-            String key,
-            String webhookKey,
-            /* the gateway's public base URL: when set, setWebhook is called at start-up */
-            String publicUrl,
-            /* LiveTex user_id = this prefix + conversationId (LiveTex groups a user's appeals by it) */
-            @DefaultValue("") String userIdPrefix,
-            /* LiveTex has no close call: the operator is told this when the client ends the chat without lastMessage */
-            @DefaultValue("The client has ended the chat.") String closeNote) {
     }
 
     /** JAICP "Operator API" channels: JAICP calls the gateway as its operator platform. */

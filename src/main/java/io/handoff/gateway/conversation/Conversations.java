@@ -7,16 +7,16 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.handoff.gateway.intake.Compensations;
-import io.handoff.gateway.intake.PathParameters;
-import io.handoff.gateway.intake.ProblemException;
-import io.handoff.gateway.intake.SwitchRequest;
-import io.handoff.gateway.ops.HandoffMetrics;
+import io.handoff.gateway.api.Compensations;
+import io.handoff.gateway.api.PathParameters;
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.conversation.SwitchRequest;
 import io.handoff.gateway.routing.Destination;
 
 /** The conversation steps of the routes: record, take for a handoff, mark started, show. */
@@ -31,13 +31,13 @@ public class Conversations {
     private final ConversationStore store;
     private final EventLog events;
     private final ObjectMapper json;
-    private final HandoffMetrics metrics;
+    private final ApplicationEventPublisher published;
 
-    public Conversations(ConversationStore store, EventLog events, ObjectMapper json, HandoffMetrics metrics) {
+    public Conversations(ConversationStore store, EventLog events, ObjectMapper json, ApplicationEventPublisher published) {
         this.store = store;
         this.events = events;
         this.json = json;
-        this.metrics = metrics;
+        this.published = published;
     }
 
     /**
@@ -57,12 +57,8 @@ public class Conversations {
     }
 
     /** The provider opened (or resumed) the chat: the conversation waits for an operator. Returns the 201 body. */
-    public Map<String, Object> handoffStarted(Exchange exchange) throws JsonProcessingException {
-        String conversationId = exchange.getProperty("conversationId", String.class);
-        SwitchRequest request = exchange.getProperty("switchRequest", SwitchRequest.class);
-        Destination destination = exchange.getProperty("destination", Destination.class);
-        String providerChatId = exchange.getProperty("providerChatId", String.class);
-        String providerThreadId = exchange.getProperty("providerThreadId", String.class);
+    public Map<String, Object> handoffStarted(String conversationId, SwitchRequest request, Destination destination,
+                                              String providerChatId, String providerThreadId) throws JsonProcessingException {
         ConversationState state;
         if (request.switchData().oneTimeMessage()) {
             // JAICP's oneTimeMessage: the operator group gets the message, the bot keeps the conversation
@@ -75,7 +71,7 @@ public class Conversations {
         }
         log.info("conversation={} handoff started destination={} provider={} chat={} state={}",
                 conversationId, destination.name(), destination.provider(), providerChatId, state);
-        metrics.handoffStarted(destination);
+        published.publishEvent(new HandoffStarted(conversationId, destination));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("conversationId", conversationId);
         answer.put("state", state.name());
@@ -89,9 +85,7 @@ public class Conversations {
      * Nobody of the destination is online (and the switch did not say ignoreOffline): the bot is told
      * by the 409 answer and by a stored {@code noLivechatOperatorsOnline} event; the conversation stays BOT.
      */
-    public void noOperatorsOnline(Exchange exchange) {
-        String conversationId = exchange.getProperty("conversationId", String.class);
-        Destination destination = exchange.getProperty("destination", Destination.class);
+    public void noOperatorsOnline(String conversationId, Destination destination) {
         events.append(conversationId, "noLivechatOperatorsOnline", Map.of("destination", destination.name()));
         log.info("conversation={} no operator online at destination={}", conversationId, destination.name());
         throw ProblemException.noOperatorsOnline(destination.name());

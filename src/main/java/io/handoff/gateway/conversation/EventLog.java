@@ -15,8 +15,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.handoff.gateway.delivery.DeliveryTargets;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,10 +33,10 @@ public class EventLog {
     private final ObjectMapper json;
     private final Clock clock;
     private final EventSignals signals;
-    private final DeliveryTargets targets;
+    private final PushPolicy targets;
 
     public EventLog(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, Clock clock, EventSignals signals,
-                    DeliveryTargets targets) {
+                    PushPolicy targets) {
         this.targets = targets;
         this.jdbc = jdbc;
         this.tx = tx;

@@ -3,7 +3,6 @@ package io.handoff.gateway.conversation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,11 +26,6 @@ public class OperatorEvents {
         this.conversations = conversations;
         this.events = events;
         this.keys = keys;
-    }
-
-    /** Camel entry point: records exchange property {@code operatorEvent}. */
-    public void record(Exchange exchange) {
-        record(exchange.getProperty("operatorEvent", OperatorEvent.class));
     }
 
     public void record(OperatorEvent event) {

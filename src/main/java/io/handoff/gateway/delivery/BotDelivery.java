@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.EventSignals;
-import io.handoff.gateway.ops.DeliveryKick;
+import io.handoff.gateway.delivery.DeliveryKick;
 
 /**
  * Pushes stored events to where {@link DeliveryTargets} says (the bot's callback, or a JAICP channel's

@@ -1,21 +1,20 @@
 package io.handoff.gateway.delivery;
 
-import java.util.Optional;
+import java.util.List;
 
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
-import io.handoff.gateway.jaicp.JaicpChannels;
-import io.handoff.gateway.jaicp.JaicpEvents;
+import io.handoff.gateway.conversation.PushPolicy;
 
 /**
- * Where a conversation's events are pushed, and as what: JAICP conversations to their channel's
- * webhook as JAICP operator events, every other one to the bot's callback ({@code handoff.callback.url}),
+ * Where a conversation's events are pushed, and as what: a conversation a {@link ConversationReceiver}
+ * owns (JAICP's) as that receiver says, every other one to the bot's callback ({@code handoff.callback.url}),
  * signed. An event with nowhere to go is stored as settled, so "pending delivery" counts only what
  * really waits.
  */
 @Component
-public class DeliveryTargets {
+public class DeliveryTargets implements PushPolicy {
 
     /** What to do with one stored event. */
     public sealed interface Delivery {
@@ -34,33 +33,29 @@ public class DeliveryTargets {
     }
 
     private final HandoffProperties.Callback callback;
-    private final JaicpChannels jaicp;
-    private final JaicpEvents jaicpEvents;
+    private final List<ConversationReceiver> receivers;
 
-    public DeliveryTargets(HandoffProperties properties, JaicpChannels jaicp, JaicpEvents jaicpEvents) {
+    public DeliveryTargets(HandoffProperties properties, List<ConversationReceiver> receivers) {
         this.callback = properties.callback();
-        this.jaicp = jaicp;
-        this.jaicpEvents = jaicpEvents;
+        this.receivers = List.copyOf(receivers);
     }
 
     /** True when events of this conversation are pushed somewhere. */
+    @Override
     public boolean pushes(String conversationId) {
-        return JaicpChannels.channelOf(conversationId).isPresent() || callbackUrl() != null;
+        return receivers.stream().anyMatch(r -> r.owns(conversationId)) || callbackUrl() != null;
     }
 
     /** True when anything at all is pushed. */
     public boolean any() {
-        return callbackUrl() != null || jaicp.any();
+        return callbackUrl() != null || receivers.stream().anyMatch(ConversationReceiver::active);
     }
 
     public Delivery resolve(String conversationId, String eventJson) {
-        Optional<String> channel = JaicpChannels.channelOf(conversationId);
-        if (channel.isPresent()) {
-            Optional<String> url = jaicp.webhookUrl(channel.get());
-            if (url.isEmpty()) {
-                return new Wait();
+        for (ConversationReceiver receiver : receivers) {
+            if (receiver.owns(conversationId)) {
+                return receiver.delivery(conversationId, eventJson);
             }
-            return jaicpEvents.toJaicp(eventJson).<Delivery>map(body -> new Send(url.get(), body, false)).orElse(new Skip());
         }
         return callbackUrl() == null ? new Skip() : new Send(callbackUrl(), eventJson, true);
     }

@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.EventLog;
-import io.handoff.gateway.intake.PathParameters;
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.api.PathParameters;
+import io.handoff.gateway.api.ProblemException;
 
 /**
  * {@code GET /api/v1/conversations/{id}/events?after=N&wait=S}: events with seq > N, oldest first, at

@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.context.request.async.DeferredResult;
 
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.api.ProblemException;
 
 /**
  * {@code GET /api/v1/conversations/{id}/events?after=N&wait=S} with a {@code wait} other than 0: the pull

@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.conversation.SwitchRequest;
 
 /**
  * Reads and validates a handoff request. Every problem is collected, so the bot learns all of them at
@@ -35,17 +35,7 @@ public class SwitchRequestParser {
 
     public SwitchRequestParser(ObjectMapper json) {
         // strict: duplicate keys and trailing garbage are malformed JSON, not "last one wins"
-        this.reader = json.reader()
-                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    }
-
-    /** Camel entry point: parses the body and keeps the result as exchange properties. */
-    public SwitchRequest parse(Exchange exchange) {
-        SwitchRequest request = parse(exchange.getMessage().getBody(String.class));
-        exchange.setProperty("conversationId", request.conversationId());
-        exchange.setProperty("switchRequest", request);
-        return request;
+        this.reader = StrictJson.reader(json);
     }
 
     public SwitchRequest parse(String body) {
@@ -60,21 +50,9 @@ public class SwitchRequestParser {
         return new SwitchRequest(conversationId, requestId, customer, switchData, history);
     }
 
-    /** Reads a JSON object body or fails with 400; shared by every JSON endpoint of the bot API. */
+    /** Reads a JSON object body or fails with 400 (see {@link StrictJson}). */
     public static JsonNode readObject(ObjectReader reader, String body) {
-        if (body == null || body.isBlank()) {
-            throw ProblemException.invalidRequest("The request body is empty; a JSON object is expected", null);
-        }
-        JsonNode root;
-        try {
-            root = reader.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.invalidRequest("The request body is not valid JSON: " + e.getOriginalMessage(), null);
-        }
-        if (root == null || !root.isObject()) {
-            throw ProblemException.invalidRequest("The request body must be a JSON object", null);
-        }
-        return root;
+        return StrictJson.readObject(reader, body);
     }
 
     private static SwitchRequest.Customer customer(JsonNode node, Errors errors) {

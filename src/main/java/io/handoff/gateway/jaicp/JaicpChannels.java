@@ -2,7 +2,6 @@ package io.handoff.gateway.jaicp;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,11 +9,11 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.conversation.ChannelWebhooks;
 import io.handoff.gateway.routing.Destination;
 import io.handoff.gateway.routing.Destinations;
 
@@ -32,14 +31,12 @@ public class JaicpChannels {
 
     private final Map<String, HandoffProperties.Jaicp.Channel> channels;
     private final Destinations destinations;
-    private final JdbcTemplate jdbc;
-    private final Clock clock;
+    private final ChannelWebhooks webhooks;
 
-    public JaicpChannels(HandoffProperties properties, Destinations destinations, JdbcTemplate jdbc, Clock clock) {
+    public JaicpChannels(HandoffProperties properties, Destinations destinations, ChannelWebhooks webhooks) {
         this.channels = properties.jaicp().channels();
         this.destinations = destinations;
-        this.jdbc = jdbc;
-        this.clock = clock;
+        this.webhooks = webhooks;
         channels.forEach((name, channel) -> {
             if (channel.key() == null || channel.key().isBlank()) {
                 throw new IllegalStateException("handoff.jaicp.channels." + name + ".key is not set");
@@ -49,8 +46,8 @@ public class JaicpChannels {
         });
     }
 
-    /** Finds the channel of the call's {channelKey} (property jaicpChannel); an unknown key is 404. */
-    public void authorize(Exchange exchange) {
+    /** The channel of the call's {channelKey}; an unknown key is 404. */
+    public String authorize(Exchange exchange) {
         byte[] presented = String.valueOf(exchange.getMessage().getHeader("channelKey")).getBytes(StandardCharsets.UTF_8);
         String found = null;
         for (Map.Entry<String, HandoffProperties.Jaicp.Channel> channel : channels.entrySet()) {
@@ -61,7 +58,7 @@ public class JaicpChannels {
         if (found == null) {
             throw ProblemException.notFound("No JAICP channel has this key");
         }
-        exchange.setProperty("jaicpChannel", found);
+        return found;
     }
 
     /** The destinations the channel may use, in table order. */
@@ -79,16 +76,12 @@ public class JaicpChannels {
     }
 
     public void saveWebhook(String channel, String url) {
-        long now = clock.millis();
-        if (jdbc.update("update jaicp_channel set webhook_url = ?, updated_at = ? where channel = ?", url, now, channel) == 0) {
-            jdbc.update("insert into jaicp_channel (channel, webhook_url, updated_at) values (?, ?, ?)", channel, url, now);
-        }
+        webhooks.save(channel, url);
         log.info("JAICP channel {} webhook set", channel);
     }
 
     public Optional<String> webhookUrl(String channel) {
-        return jdbc.queryForList("select webhook_url from jaicp_channel where channel = ?", String.class, channel)
-                .stream().findFirst();
+        return webhooks.find(channel);
     }
 
     public static String conversationId(String channel, String userId) {

@@ -13,8 +13,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.handoff.gateway.intake.ApiResponse;
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.api.ApiResponse;
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.api.StrictJson;
 import io.handoff.gateway.intake.SwitchRequestParser;
 import io.handoff.gateway.routing.Destination;
 
@@ -139,7 +140,7 @@ public class JaicpRequests {
     }
 
     private JsonNode read(Exchange exchange) {
-        return SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
+        return StrictJson.readObject(json.reader(), exchange.getMessage().getBody(String.class));
     }
 
     private static void copyObject(JsonNode body, String field, Map<String, Object> into, ObjectMapper json) {

@@ -3,6 +3,7 @@ package io.handoff.gateway.ops;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToLongFunction;
@@ -15,13 +16,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import io.handoff.gateway.conversation.ConversationState;
 import io.handoff.gateway.conversation.ConversationStatistics;
-import io.handoff.gateway.provider.livechat.LiveChatTokens;
+import io.handoff.gateway.provider.TokenCache;
 import io.handoff.gateway.routing.Destination;
 import io.handoff.gateway.routing.Destinations;
 
 /**
  * The gateway's state as Micrometer meters, next to Camel's route metrics at {@code /actuator/prometheus}:
- * conversations by state and provider, events pending delivery, the LiveChat token cache counters.
+ * conversations by state and provider, events pending delivery, the providers' token cache counters.
  * The same numbers the {@code handoff:type=...} MBeans show.
  */
 @Component
@@ -36,7 +37,7 @@ public class GatewayMeters {
     private volatile long conversationsReadAt;
 
     public GatewayMeters(MeterRegistry registry, ConversationStatistics statistics, Destinations destinations,
-                         LiveChatTokens livechatTokens, Clock clock) {
+                         List<TokenCache> tokenCaches, Clock clock) {
         this.statistics = statistics;
         this.clock = clock;
 
@@ -61,21 +62,23 @@ public class GatewayMeters {
                 .baseUnit("seconds")
                 .register(registry);
 
-        tokenCounter(registry, "handoff.tokens.cache.hits", "Customer tokens served from the cache",
-                livechatTokens, LiveChatTokens::cacheHits);
-        tokenCounter(registry, "handoff.tokens.grants", "Customer tokens granted by the provider",
-                livechatTokens, LiveChatTokens::customerGrants);
-        tokenCounter(registry, "handoff.tokens.refreshes", "Agent tokens refreshed",
-                livechatTokens, LiveChatTokens::agentRefreshes);
-        tokenCounter(registry, "handoff.tokens.authentication.failures", "Calls the provider refused as authentication",
-                livechatTokens, LiveChatTokens::authenticationFailures);
+        for (TokenCache tokens : tokenCaches) {
+            tokenCounter(registry, "handoff.tokens.cache.hits", "Customer tokens served from the cache",
+                    tokens, TokenCache::cacheHits);
+            tokenCounter(registry, "handoff.tokens.grants", "Customer tokens granted by the provider",
+                    tokens, TokenCache::customerGrants);
+            tokenCounter(registry, "handoff.tokens.refreshes", "Agent tokens refreshed",
+                    tokens, TokenCache::agentRefreshes);
+            tokenCounter(registry, "handoff.tokens.authentication.failures", "Calls the provider refused as authentication",
+                    tokens, TokenCache::authenticationFailures);
+        }
     }
 
-    private static void tokenCounter(MeterRegistry registry, String name, String description, LiveChatTokens tokens,
-                                     ToLongFunction<LiveChatTokens> count) {
+    private static void tokenCounter(MeterRegistry registry, String name, String description, TokenCache tokens,
+                                     ToLongFunction<TokenCache> count) {
         FunctionCounter.builder(name, tokens, t -> count.applyAsLong(t))
                 .description(description)
-                .tag("provider", LiveChatTokens.PROVIDER)
+                .tag("provider", tokens.provider())
                 .register(registry);
     }
 

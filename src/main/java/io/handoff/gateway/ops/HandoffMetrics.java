@@ -1,11 +1,14 @@
 package io.handoff.gateway.ops;
 
 import org.apache.camel.Exchange;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.handoff.gateway.api.ProblemAnswered;
+import io.handoff.gateway.conversation.HandoffStarted;
 import io.handoff.gateway.routing.Destination;
 import io.handoff.gateway.routing.Destinations;
 
@@ -33,8 +36,9 @@ public class HandoffMetrics {
     }
 
     /** The provider opened (or resumed) the chat. */
-    public void handoffStarted(Destination destination) {
-        started(destination.provider(), destination.name()).increment();
+    @EventListener
+    public void handoffStarted(HandoffStarted started) {
+        started(started.destination().provider(), started.destination().name()).increment();
     }
 
     /**
@@ -42,11 +46,14 @@ public class HandoffMetrics {
      * handoffs count (the exchange carries a switch): {@code no-operators-online} is a refusal, any 5xx
      * a failure; other 4xx are the bot's mistakes.
      */
-    public void problemAnswered(Exchange exchange, int status, String type) {
+    @EventListener
+    public void problemAnswered(ProblemAnswered answered) {
+        Exchange exchange = answered.exchange();
+        int status = answered.status();
+        String slug = answered.slug();
         if (exchange.getProperty("switchRequest") == null) {
             return;
         }
-        String slug = type.substring(type.lastIndexOf(':') + 1);
         Destination destination = exchange.getProperty("destination", Destination.class);
         String provider = destination == null ? "none" : destination.provider();
         String name = destination == null ? "none" : destination.name();

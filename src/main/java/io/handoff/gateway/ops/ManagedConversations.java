@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.conversation.ConversationState;
 import io.handoff.gateway.conversation.ConversationStatistics;
+import io.handoff.gateway.conversation.ConversationCloser;
 
 /** {@code handoff:type=Conversations}: live counts from the store, and closing a handoff by hand. */
 @Component

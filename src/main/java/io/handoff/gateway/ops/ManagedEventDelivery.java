@@ -12,6 +12,7 @@ import org.springframework.jmx.export.naming.SelfNaming;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.conversation.ConversationStatistics;
+import io.handoff.gateway.delivery.DeliveryKick;
 
 /** {@code handoff:type=EventDelivery}: events waiting for the bot, and a nudge to deliver them now. */
 @Component

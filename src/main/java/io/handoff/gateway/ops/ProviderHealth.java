@@ -1,6 +1,5 @@
 package io.handoff.gateway.ops;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +11,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.provider.Provider;
+import io.handoff.gateway.provider.Providers;
 import io.handoff.gateway.routing.Destination;
 import io.handoff.gateway.routing.Destinations;
 
@@ -24,33 +24,17 @@ import io.handoff.gateway.routing.Destinations;
 @Configuration(proxyBeanMethods = false)
 public class ProviderHealth {
 
-    @Bean("providers")
-    CompositeHealthContributor providersHealthContributor(HandoffProperties properties, Destinations destinations,
+    @Bean("providersHealthContributor")   // the health component "providers"
+    CompositeHealthContributor providersHealthContributor(Providers providers, Destinations destinations,
                                                           OpsProperties ops, Clock clock) {
         Set<String> used = new TreeSet<>();
         destinations.all().stream().map(Destination::provider).forEach(used::add);
         Map<String, HealthIndicator> checks = new LinkedHashMap<>();
-        for (String provider : used) {
-            Map<String, URI> endpoints = endpointsOf(provider, properties);
-            if (!endpoints.isEmpty()) {
-                checks.put(provider, new ProviderReachability(endpoints, ops.providerCheck().timeout(),
-                        ops.providerCheck().cacheFor(), clock));
-            }
+        for (String name : used) {
+            providers.find(name).map(Provider::healthEndpoints).filter(endpoints -> !endpoints.isEmpty())
+                    .ifPresent(endpoints -> checks.put(name, new ProviderReachability(endpoints,
+                            ops.providerCheck().timeout(), ops.providerCheck().cacheFor(), clock)));
         }
         return CompositeHealthContributor.fromMap(checks);
-    }
-
-    /** The base URLs a handoff on the provider needs; none for a provider this version does not build. */
-    static Map<String, URI> endpointsOf(String provider, HandoffProperties properties) {
-        Map<String, URI> endpoints = new LinkedHashMap<>();
-        switch (provider) {
-            case "livechat" -> {
-                endpoints.put("api", URI.create(properties.livechat().apiUrl()));
-                endpoints.put("accounts", URI.create(properties.livechat().accountsUrl()));
-            }
-            case "livetex" -> endpoints.put("api", URI.create(properties.livetex().apiUrl()));
-            default -> { }
-        }
-        return endpoints;
     }
 }

@@ -3,17 +3,20 @@ package io.handoff.gateway.ops;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import io.handoff.gateway.api.ProblemAnswered;
+import io.handoff.gateway.provider.WebhookRejectedException;
 import io.handoff.gateway.routing.Destination;
 import io.handoff.gateway.routing.Destinations;
 
 /**
  * Provider webhooks refused for a wrong secret or a malformed body ({@code handoff_webhooks_rejected_total}).
- * The webhook routes call {@code increment('livechat')} (or {@code 'livetex'}) where they answer 401/400.
+ * Counted from the problem answers: a {@link WebhookRejectedException} names its provider.
  */
 @Component("webhookRejections")
 public class WebhookRejections {
@@ -26,6 +29,13 @@ public class WebhookRejections {
         this.registry = registry;
         // each used provider's series exists from the start, so rates and alerts see a 0 before the first 1
         destinations.all().stream().map(Destination::provider).distinct().forEach(this::counter);
+    }
+
+    @EventListener
+    public void problemAnswered(ProblemAnswered answered) {
+        if (answered.cause() instanceof WebhookRejectedException rejected) {
+            increment(rejected.provider());
+        }
     }
 
     public void increment(String provider) {

@@ -24,6 +24,20 @@ public class ProviderException extends RuntimeException {
         this.unavailable = unavailable;
     }
 
+    /** The gateway's own side is not set up for the provider (a missing key or id): 502, never retried. */
+    public static ProviderException notConfigured(String provider, String detail) {
+        return new ProviderException(provider, detail);
+    }
+
+    private ProviderException(String provider, String detail) {
+        super(detail);
+        this.provider = provider;
+        this.httpStatus = 0;
+        this.errorType = "not-configured";
+        this.retryable = false;
+        this.unavailable = false;
+    }
+
     public String provider() {
         return provider;
     }

@@ -11,9 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -22,11 +20,15 @@ import io.handoff.gateway.conversation.Conversation;
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvents;
 import io.handoff.gateway.conversation.ProcessedKeys;
-import io.handoff.gateway.intake.Compensations;
-import io.handoff.gateway.intake.PathParameters;
-import io.handoff.gateway.intake.ProblemException;
-import io.handoff.gateway.intake.SwitchRequest;
-import io.handoff.gateway.intake.SwitchRequestParser;
+import io.handoff.gateway.api.Compensations;
+import io.handoff.gateway.api.PathParameters;
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.conversation.SwitchRequest;
+import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.conversation.ClientMessage;
+import io.handoff.gateway.files.FileNotFetchedException;
+import io.handoff.gateway.files.FileUrlPolicy;
+import io.handoff.gateway.files.LoggedUrl;
 
 /**
  * The client's side of an open handoff: its messages and its close. Each step is called from
@@ -37,6 +39,8 @@ public class ClientMessages {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessages.class);
     static final int MAX_TEXT = 16_000;
+    /** The bot's only answer for any file the gateway will not fetch: the reason is in the log, not here. */
+    static final String NOT_FETCHED = "the file could not be fetched";
 
     private final ObjectReader reader;
     private final ObjectMapper json;
@@ -44,29 +48,27 @@ public class ClientMessages {
     private final ProcessedKeys keys;
     private final OperatorEvents operatorEvents;
     private final RelayOrder order;
+    private final FileUrlPolicy policy;
 
     public ClientMessages(ObjectMapper json, ConversationStore conversations, ProcessedKeys keys,
-                          OperatorEvents operatorEvents, RelayOrder order) {
+                          OperatorEvents operatorEvents, RelayOrder order, FileUrlPolicy policy) {
+        this.policy = policy;
         this.json = json;
-        this.reader = json.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.reader = StrictJson.reader(json);
         this.conversations = conversations;
         this.keys = keys;
         this.operatorEvents = operatorEvents;
         this.order = order;
     }
 
-    /** Reads {@code {messageId, text}} or {@code {messageId, file{url, name?, size?}}} into property clientMessage. */
-    public ClientMessage parse(Exchange exchange) {
-        exchange.setProperty("conversationId", PathParameters.conversationId(exchange));
-        ClientMessage message = parseMessage(exchange.getMessage().getBody(String.class));
-        exchange.setProperty("clientMessage", message);
-        return message;
+    /** The {@code {id}} of the request's path, decoded. */
+    public String conversationId(Exchange exchange) {
+        return PathParameters.conversationId(exchange);
     }
 
-    /** The message body's rules, without the exchange: every invalid field in one 400. */
-    ClientMessage parseMessage(String body) {
-        JsonNode root = SwitchRequestParser.readObject(reader, body);
+    /** Reads {@code {messageId, text}} or {@code {messageId, file{url, name?, size?}}}. */
+    public ClientMessage parse(String body) {
+        JsonNode root = StrictJson.readObject(reader, body);
         List<Map<String, String>> errors = new ArrayList<>();
         String messageId = text(root, "messageId", 128, true, errors);
         String text = text(root, "text", MAX_TEXT, false, errors);
@@ -76,7 +78,7 @@ public class ClientMessages {
             if (!fileNode.isObject()) {
                 errors.add(error("file", "must be an object"));
             } else {
-                String url = text(fileNode, "url", 2048, true, errors); // scheme and host: clientFiles.checkUrl (§10)
+                String url = text(fileNode, "url", 2048, true, errors); // scheme and host: checkFileUrl (§10)
                 JsonNode size = fileNode.get("size");
                 if (size != null && !size.isNull() && (!size.isIntegralNumber() || size.asLong() < 0)) {
                     errors.add(error("file.size", "must be a whole number of bytes"));
@@ -94,23 +96,31 @@ public class ClientMessages {
         return new ClientMessage(messageId, text, file);
     }
 
-    /** Reads the optional {@code {text}} of {@code POST /conversations/{id}/close} into property closingText. */
-    public void parseClose(Exchange exchange) {
-        exchange.setProperty("conversationId", PathParameters.conversationId(exchange));
-        String body = exchange.getMessage().getBody(String.class);
-        if (body != null && !body.isBlank()) {
-            exchange.setProperty("closingText", parseCloseText(body));
+    /** At acceptance: a file URL the gateway would not fetch is the bot's 400 now, whatever the provider (§10). */
+    public void checkFileUrl(String conversationId, ClientMessage message) {
+        if (message == null || !message.isFile()) {
+            return;
+        }
+        try {
+            policy.check(message.file().url());
+        } catch (FileNotFetchedException e) {
+            log.warn("conversation={} file not fetched: {} (url {})", conversationId, LoggedUrl.text(e.reason()),
+                    LoggedUrl.of(message.file().url()));
+            throw ProblemException.invalidRequest(NOT_FETCHED, null); // no cause: an I/O cause would be retried
         }
     }
 
-    /** The close body's {@code text} (null when absent), without the exchange; the body must not be blank. */
-    String parseCloseText(String body) {
-        List<Map<String, String>> errors = new ArrayList<>();
-        String text = text(SwitchRequestParser.readObject(reader, body), "text", MAX_TEXT, false, errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalidRequest("The close request is invalid; see errors", errors);
+    /** The optional {@code {text}} of {@code POST /conversations/{id}/close}: the client's last words, or null. */
+    public String parseClose(String body) {
+        if (body != null && !body.isBlank()) {
+            List<Map<String, String>> errors = new ArrayList<>();
+            String text = text(StrictJson.readObject(reader, body), "text", MAX_TEXT, false, errors);
+            if (!errors.isEmpty()) {
+                throw ProblemException.invalidRequest("The close request is invalid; see errors", errors);
+            }
+            return text;
         }
-        return text;
+        return null;
     }
 
     /**
@@ -129,60 +139,41 @@ public class ClientMessages {
         if (!conversation.inHandoff()) { // ended while we waited for our turn
             throw ProblemException.notInHandoff("Conversation '" + id + "' is with the bot: answer the client yourself");
         }
-        exchange.setProperty("conversation", conversation);
-        exchange.setProperty("provider", conversation.provider());
-        exchange.setProperty("handoffSwitch", handoffSwitch(conversation));
         return conversation;
     }
 
     /**
-     * Claims the messageId; a repeat sets property duplicateMessage and is not sent again. A send that
-     * fails gives the claim back, so the bot's retry goes through.
+     * Claims the messageId; true for a repeat, which is not sent again. A send that fails gives the claim
+     * back (a compensation), so the bot's retry goes through.
      */
-    public void claim(Exchange exchange) {
+    public boolean claim(Exchange exchange) {
         ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
         String scope = "message:" + exchange.getProperty("conversationId", String.class);
         if (!keys.firstTime(scope, message.messageId())) {
-            exchange.setProperty("duplicateMessage", true);
-            return;
+            return true;
         }
         Compensations.register(exchange, failed -> keys.forget(scope, message.messageId()));
+        return false;
     }
 
-    /** True when the text is one of the switch's closeChatPhrases: the client ends the handoff. */
-    public boolean isClosePhrase(Exchange exchange) {
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
-        SwitchRequest.Switch handoff = exchange.getProperty("handoffSwitch", SwitchRequest.Switch.class);
-        if (message.text() == null || handoff == null) {
+    /** True when the text is one of the switch's closeChatPhrases (trimmed, case-insensitive): the client ends the handoff. */
+    public boolean isClosePhrase(ClientMessage message, SwitchRequest.Switch handoff) {
+        if (message == null || message.text() == null || handoff == null) {
             return false;
         }
         String said = message.text().trim();
-        boolean close = handoff.closeChatPhrases().stream().anyMatch(phrase -> phrase.trim().equalsIgnoreCase(said));
-        if (close) {
-            exchange.setProperty("closingText", handoff.lastMessage());
-        }
-        return close;
-    }
-
-    /** For {@code /close}: the bot's text, else the switch's lastMessage, is the client's last word to the operator. */
-    public void defaultClosingText(Exchange exchange) {
-        if (exchange.getProperty("closingText") == null) {
-            SwitchRequest.Switch handoff = exchange.getProperty("handoffSwitch", SwitchRequest.Switch.class);
-            exchange.setProperty("closingText", handoff == null ? null : handoff.lastMessage());
-        }
+        return handoff.closeChatPhrases().stream().anyMatch(phrase -> phrase.trim().equalsIgnoreCase(said));
     }
 
     /** The provider closed the chat meanwhile: the conversation is the bot's again, and the bot is told so. */
-    public void chatEndedMeanwhile(Exchange exchange) {
-        String id = exchange.getProperty("conversationId", String.class);
+    public void chatEndedMeanwhile(String id) {
         operatorEvents.finishedByProvider(id, "inactivity");
         throw ProblemException.notInHandoff("The operator chat of conversation '" + id
                 + "' had already ended; the conversation is with the bot again");
     }
 
     /** The client's close went through: back to BOT, with livechatFinished(clientClosed) once. */
-    public Map<String, Object> closed(Exchange exchange) {
-        String id = exchange.getProperty("conversationId", String.class);
+    public Map<String, Object> closed(String id) {
         operatorEvents.finishedByClient(id);
         log.info("conversation={} closed by the client", id);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -192,16 +183,15 @@ public class ClientMessages {
     }
 
     /** The 202 answer to a relayed (or repeated) message: the conversation's state now. */
-    public Map<String, Object> accepted(Exchange exchange) {
-        String id = exchange.getProperty("conversationId", String.class);
-        log.info("conversation={} client message relayed{}", id,
-                exchange.getProperty("duplicateMessage", false, Boolean.class) ? " (repeat, not sent again)" : "");
+    public Map<String, Object> accepted(String id, boolean duplicate) {
+        log.info("conversation={} client message relayed{}", id, duplicate ? " (repeat, not sent again)" : "");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("state", conversations.find(id).map(c -> c.state().name()).orElse("BOT"));
         return answer;
     }
 
-    private SwitchRequest.Switch handoffSwitch(Conversation conversation) {
+    /** The switch the conversation was handed off with (its close phrases, its lastMessage). */
+    public SwitchRequest.Switch handoffSwitch(Conversation conversation) {
         return Optional.ofNullable(conversation.handoffJson()).map(text -> {
             try {
                 return json.readValue(text, SwitchRequest.Switch.class);

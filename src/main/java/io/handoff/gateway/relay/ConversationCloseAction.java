@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
-import io.handoff.gateway.ops.ConversationCloser;
+import io.handoff.gateway.conversation.ConversationCloser;
 
 /**
  * An ESB operator's "close this conversation" (JMX): the same route as the bot's

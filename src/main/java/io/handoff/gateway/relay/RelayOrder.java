@@ -9,7 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.springframework.stereotype.Component;
 
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.api.ProblemException;
 
 /**
  * One message of a conversation at a time on this instance, in arrival order (a fair semaphore, since

@@ -6,12 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
-import io.handoff.gateway.intake.ProblemException;
-import io.handoff.gateway.intake.SwitchRequest;
+import io.handoff.gateway.provider.Providers;
+import io.handoff.gateway.api.ProblemException;
 
 /**
  * The content-based router's table ({@code handoff.destinations}): which provider and operator groups a
@@ -23,14 +22,12 @@ public class Destinations {
     private final Map<String, Destination> table = new LinkedHashMap<>();
     private final String defaultDestination;
 
-    public Destinations(HandoffProperties properties) {
+    public Destinations(HandoffProperties properties, Providers providers) {
         properties.destinations().forEach((name, d) -> {
             if (d.provider() == null || d.provider().isBlank()) {
                 throw new IllegalStateException("handoff.destinations." + name + ".provider is not set");
             }
-            if ("livechat".equals(d.provider())) {
-                d.groupIds().forEach(id -> requireInteger(name, id));
-            }
+            providers.checkDestination(name, d.provider(), d.groupIds());
             table.put(name, new Destination(name, d.provider(), d.description(), d.groupIds()));
         });
         this.defaultDestination = properties.defaultDestination();
@@ -40,17 +37,15 @@ public class Destinations {
         }
     }
 
-    /** Picks the switch's destination (or the default) and keeps it as exchange property {@code destination}. */
-    public Destination resolve(Exchange exchange) {
-        SwitchRequest request = exchange.getProperty("switchRequest", SwitchRequest.class);
-        String name = request.switchData().destination() != null ? request.switchData().destination() : defaultDestination;
+    /** The destination a switch names (null: {@code handoff.default-destination}); 422 listing the known ones. */
+    public Destination resolve(String named) {
+        String name = named != null ? named : defaultDestination;
         if (name == null) {
             throw ProblemException.unknownDestination(
                     "The switch names no destination and handoff.default-destination is not set", names());
         }
         Destination destination = find(name).orElseThrow(() -> ProblemException.unknownDestination(
                 "Unknown destination '" + name + "'", names()));
-        exchange.setProperty("destination", destination);
         return destination;
     }
 
@@ -64,21 +59,5 @@ public class Destinations {
 
     public List<String> names() {
         return new ArrayList<>(table.keySet());
-    }
-
-    /** Called by the router's otherwise branch: the provider is configured but not built. */
-    public void providerNotBuilt(Exchange exchange) {
-        Destination destination = exchange.getProperty("destination", Destination.class);
-        throw ProblemException.notImplemented("Destination '" + destination.name() + "' uses provider '"
-                + destination.provider() + "', which this gateway version does not support yet");
-    }
-
-    private static void requireInteger(String name, String groupId) {
-        try {
-            Integer.parseInt(groupId);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("handoff.destinations." + name + ".group-ids: LiveChat group ids are "
-                    + "integers, got '" + groupId + "'");
-        }
     }
 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.provider.livechat.LiveChatProperties;
 import io.handoff.gateway.sandbox.platform.Checkpoint;
 import io.handoff.gateway.sandbox.platform.LiveChatPlatform;
 import io.handoff.gateway.sandbox.platform.LiveChatPlatform.UploadedFile;
@@ -59,7 +60,7 @@ public class SandboxLiveChat {
     private final String baseUrl;
     private final LiveChatPlatform platform;
 
-    public SandboxLiveChat(HandoffProperties properties, SandboxWebhookSender webhooks,
+    public SandboxLiveChat(HandoffProperties properties, LiveChatProperties livechat, SandboxWebhookSender webhooks,
                            @Value("${handoff.sandbox.gateway-url}") String gatewayUrl) {
         String gateway = gatewayUrl.replaceAll("/+$", "");
         this.baseUrl = gateway + BASE_PATH;
@@ -76,7 +77,7 @@ public class SandboxLiveChat {
                 AGENT_TOKEN, ORGANIZATION_ID, LICENSE_ID, "sandbox-account", TOKEN_TTL_SECONDS, baseUrl,
                 CHAT_LIMIT_ERROR_TYPE, CHAT_ACTIVE_ERROR_TYPE, "validation", groupNames, true, true, true, ids),
                 (url, body) -> webhooks.send("livechat", url, body));
-        String secret = properties.livechat().webhookSecret();
+        String secret = livechat.webhookSecret();
         if (secret != null && !secret.isBlank()) {
             String url = gateway + "/webhooks/livechat";
             JsonNode agentsOnly = JsonNodeFactory.instance.objectNode().put("author_type", "agent");

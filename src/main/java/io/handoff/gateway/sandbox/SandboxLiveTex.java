@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.provider.livetex.LiveTexProperties;
 import io.handoff.gateway.sandbox.platform.Checkpoint;
 import io.handoff.gateway.sandbox.platform.LiveTexPlatform;
 
@@ -38,7 +39,7 @@ public class SandboxLiveTex {
 
     private final LiveTexPlatform platform;
 
-    public SandboxLiveTex(HandoffProperties properties, SandboxWebhookSender webhooks,
+    public SandboxLiveTex(HandoffProperties properties, LiveTexProperties livetex, SandboxWebhookSender webhooks,
                           @Value("${handoff.sandbox.gateway-url}") String gatewayUrl) {
         platform = new LiveTexPlatform(KEY, TOUCH_POINT_ID, (url, body) -> webhooks.send("livetex", url, body));
         properties.destinations().forEach((name, destination) -> {
@@ -47,7 +48,7 @@ public class SandboxLiveTex {
                         destination.description() != null ? destination.description() : name, true));
             }
         });
-        String key = properties.livetex().webhookKey();
+        String key = livetex.webhookKey();
         if (key != null && !key.isBlank()) {
             platform.webhookTarget(gatewayUrl.replaceAll("/+$", "") + "/webhooks/livetex", key);
         }

@@ -68,7 +68,7 @@ class BundleIT {
         assertThat(home.resolve("lib/handoff-gateway.jar")).isRegularFile();
         assertThat(home.resolve("config/application.yaml")).content().contains("routes-include-pattern: file:routes/*.yaml");
         assertThat(home.resolve("systemd/handoff-gateway.service")).content().contains("ExecStart=/opt/handoff-gateway/bin/handoff-gateway");
-        assertThat(home.resolve("routes/switch-intake.yaml")).isRegularFile();
+        assertThat(home.resolve("routes/switch-intake.camel.yaml")).isRegularFile();
         assertThat(home.resolve("bin/handoff-gateway")).isExecutable();
         assertZipHasTheSameLayout(home);
 
@@ -106,7 +106,7 @@ class BundleIT {
         assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("the gateway stopped").isTrue();
 
         // 3. an edited route in routes/ is the one that runs after a restart
-        Path view = home.resolve("routes/conversation-views.yaml");
+        Path view = home.resolve("routes/conversation-view.camel.yaml");
         Files.writeString(view, Files.readString(view).replace(
                 "        - bean: {ref: apiResponse, method: ok}",
                 "        - bean: {ref: apiResponse, method: ok}\n"

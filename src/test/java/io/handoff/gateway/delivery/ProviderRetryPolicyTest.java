@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The provider calls' retry, as configured: error-handling.yaml's provider-retry policy takes its numbers from
+ * The provider calls' retry, as configured: error-handling.camel.yaml's provider-retry policy takes its numbers from
  * handoff.retry in application.yaml, and Camel's own RedeliveryPolicy turns them into the schedule. No Camel
  * context: the files are read as YAML and the policy is Camel's class.
  */
@@ -29,7 +29,7 @@ class ProviderRetryPolicyTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> onException(String configurationId) throws IOException {
-        List<Map<String, Object>> configurations = load("routes/error-handling.yaml");
+        List<Map<String, Object>> configurations = load("routes/error-handling.camel.yaml");
         Map<String, Object> configuration = configurations.stream()
                 .map(c -> (Map<String, Object>) c.get("routeConfiguration"))
                 .filter(c -> configurationId.equals(c.get("id"))).findFirst().orElseThrow();

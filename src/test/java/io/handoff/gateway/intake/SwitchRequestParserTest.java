@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.conversation.SwitchRequest;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The switch body's rules, without Spring: each rule at its boundary, every error listed at once. */

@@ -14,7 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.provider.Availability;
+import io.handoff.gateway.provider.livechat.LiveChatProvider;
+import io.handoff.gateway.provider.livetex.LiveTexProvider;
 import io.handoff.gateway.routing.Destination;
 
 /** JAICP's Operator API calls as the gateway's own requests, the gateway's events as JAICP's, and hasOnline. */
@@ -165,40 +168,35 @@ class JaicpMappingTest {
 
     static final Destination SUPPORT = new Destination("support", "livechat", "First-line support", List.of("1", "2"));
     static final Destination SALES = new Destination("sales", "livetex", null, List.of("54321"));
-    static final Destination LEGACY = new Destination("legacy", "zendesk", null, List.of("9"));
 
     @Test
-    void liveChatHasSomeoneOnlineWhenOneOfItsGroupsIs() {
-        assertThat(JaicpDestinations.hasOnline(SUPPORT, true, List.of("2", "7"), null)).isTrue();
-        assertThat(JaicpDestinations.hasOnline(SUPPORT, true, List.of("7"), null)).isFalse();
-        assertThat(JaicpDestinations.hasOnline(SUPPORT, true, List.of(), null)).isFalse();
-        assertThat(JaicpDestinations.hasOnline(SUPPORT, true, null, null)).isFalse();
-        // without a license id LiveChat cannot be asked: the switch finds out
-        assertThat(JaicpDestinations.hasOnline(SUPPORT, false, null, null)).isTrue();
-    }
-
-    @Test
-    void liveTexHasSomeoneOnlineWhenItsDepartmentIs() {
-        assertThat(JaicpDestinations.hasOnline(SALES, true, null, List.of("54321"))).isTrue();
-        assertThat(JaicpDestinations.hasOnline(SALES, false, null, List.of("1"))).isFalse();
-        assertThat(JaicpDestinations.hasOnline(SALES, true, List.of("54321"), null)).isFalse();
-        assertThat(JaicpDestinations.hasOnline(LEGACY, false, List.of("9"), List.of("9"))).isFalse();
+    void aDestinationHasSomeoneOnlineWhenOneOfItsGroupsIs() {
+        assertThat(Availability.online(List.of("2", "7")).anyOnline(SUPPORT.groupIds())).isTrue();
+        assertThat(Availability.online(List.of("7")).anyOnline(SUPPORT.groupIds())).isFalse();
+        assertThat(Availability.online(List.of()).anyOnline(SUPPORT.groupIds())).isFalse();
+        assertThat(Availability.unknown().anyOnline(SUPPORT.groupIds())).isFalse();
+        // a provider that cannot be asked without tokens (LiveChat without a license id): the switch finds out
+        assertThat(Availability.notAsked().anyOnline(SUPPORT.groupIds())).isTrue();
+        assertThat(Availability.online(List.of("54321")).anyOnline(SALES.groupIds())).isTrue();
+        assertThat(Availability.online(List.of("1")).anyOnline(SALES.groupIds())).isFalse();
     }
 
     @Test
     void theProvidersAnswersAreReadForWhoIsOnline() {
-        assertThat(JaicpDestinations.liveChatOnlineGroups(Map.of("livechat", Map.of("online_group_ids", List.of(0, 2)))))
-                .containsExactly("0", "2");
-        assertThat(JaicpDestinations.liveChatOnlineGroups(Map.of("livechat", Map.of()))).isEmpty();
-        assertThat(JaicpDestinations.liveChatOnlineGroups(Map.of())).isEmpty();
-        assertThat(JaicpDestinations.liveChatOnlineGroups(Map.of("livechat", Map.of("online_group_ids", "2")))).isEmpty();
+        LiveChatProvider livechat = new LiveChatProvider(null);
+        assertThat(livechat.availability(Map.of("livechat", Map.of("online_group_ids", List.of(0, 2)))).onlineGroups())
+                .containsExactlyInAnyOrder("0", "2");
+        assertThat(livechat.availability(Map.of("livechat", Map.of())).onlineGroups()).isEmpty();
+        assertThat(livechat.availability(Map.of()).onlineGroups()).isEmpty();
+        assertThat(livechat.availability(Map.of("livechat", Map.of("online_group_ids", "2"))).onlineGroups()).isEmpty();
 
-        assertThat(JaicpDestinations.liveTexOnlineDepartments(Map.of("destinations", List.of(
+        LiveTexProvider livetex = new LiveTexProvider(null);
+        assertThat(livetex.availability(Map.of("destinations", List.of(
                 Map.of("destination_id", 54321, "has_online", true),
                 Map.of("destination_id", "11", "has_online", false),
                 Map.of("destination_id", "12"),
                 "garbage",
-                Map.of("destination_id", "13", "has_online", "true"))))).containsExactly("54321");
-        assertThat(JaicpDestinations.liveTexOnlineDepartments(Map.of())).isEmpty();
+                Map.of("destination_id", "13", "has_online", "true")))).onlineGroups()).containsExactly("54321");
+        assertThat(livetex.availability(Map.of()).onlineGroups()).isEmpty();
     }
 }

@@ -56,6 +56,7 @@ abstract class LiveChatHandoffScenarios {
         registry.add("handoff.destinations.billing.group-ids", () -> "2,3");
         registry.add("handoff.destinations.legacy.provider", () -> "zendesk");
         registry.add("handoff.destinations.legacy.group-ids", () -> "9");
+        registry.add("handoff.planned-providers", () -> "zendesk"); // not built: its destination answers 501
         registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
         registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);
@@ -266,13 +267,16 @@ abstract class LiveChatHandoffScenarios {
     }
 
     @Test
-    void anUnknownDestinationIsRefusedWithTheKnownOnes() {
-        Response answer = handoff(newConversationId(), Map.of("destination", "nowhere"));
+    void anUnknownDestinationIsRefusedWithTheKnownOnesAndNothingIsRecorded() {
+        String id = newConversationId();
+        Response answer = handoff(id, Map.of("destination", "nowhere"));
 
         assertThat(answer.status()).isEqualTo(422);
         assertThat(answer.type()).isEqualTo("urn:handoff:problem:unknown-destination");
         assertThat(answer.json().path("knownDestinations").toString()).contains("support", "billing", "legacy");
         assertThat(LIVECHAT.count("customer_token")).isZero();
+        // like a 400, the refusal is about the input: the conversation stays unknown
+        assertThat(bot.get("/api/v1/conversations/" + id).status()).isEqualTo(404);
     }
 
     @Test

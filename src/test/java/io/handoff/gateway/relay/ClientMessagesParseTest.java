@@ -14,15 +14,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.api.ProblemException;
+import io.handoff.gateway.conversation.ClientMessage;
 
 /** The client message and close bodies' rules, without Spring (the stores are not needed to read a body). */
 class ClientMessagesParseTest {
 
-    final ClientMessages messages = new ClientMessages(new ObjectMapper(), null, null, null, null);
+    final ClientMessages messages = new ClientMessages(new ObjectMapper(), null, null, null, null, null);
 
     List<String> errorsOf(String body) {
-        ProblemException problem = catchThrowableOfType(() -> messages.parseMessage(body), ProblemException.class);
+        ProblemException problem = catchThrowableOfType(() -> messages.parse(body), ProblemException.class);
         assertThat(problem).as("refused: " + body).isNotNull();
         assertThat(problem.status()).isEqualTo(400);
         @SuppressWarnings("unchecked")
@@ -32,23 +33,23 @@ class ClientMessagesParseTest {
 
     @Test
     void aTextMessage() {
-        assertThat(messages.parseMessage("{\"messageId\": \"m-1\", \"text\": \"hello\"}"))
+        assertThat(messages.parse("{\"messageId\": \"m-1\", \"text\": \"hello\"}"))
                 .isEqualTo(new ClientMessage("m-1", "hello", null));
     }
 
     @Test
     void aFileMessageWithAndWithoutItsOptionalFields() {
-        ClientMessage full = messages.parseMessage("{\"messageId\": \"m-2\", \"file\": {\"url\": \"https://x/y.png\", \"name\": \"y.png\", \"size\": 0}}");
+        ClientMessage full = messages.parse("{\"messageId\": \"m-2\", \"file\": {\"url\": \"https://x/y.png\", \"name\": \"y.png\", \"size\": 0}}");
         assertThat(full).isEqualTo(new ClientMessage("m-2", null, new ClientMessage.File("https://x/y.png", "y.png", 0L)));
         assertThat(full.isFile()).isTrue();
 
-        assertThat(messages.parseMessage("{\"messageId\": \"m-3\", \"file\": {\"url\": \"https://x/z\", \"size\": null}, \"unknown\": 1}"))
+        assertThat(messages.parse("{\"messageId\": \"m-3\", \"file\": {\"url\": \"https://x/z\", \"size\": null}, \"unknown\": 1}"))
                 .isEqualTo(new ClientMessage("m-3", null, new ClientMessage.File("https://x/z", null, null)));
     }
 
     @Test
     void aTextOf16000CharactersIsTheLongestAccepted() {
-        assertThat(messages.parseMessage("{\"messageId\": \"m\", \"text\": \"" + "x".repeat(16_000) + "\"}").text()).hasSize(16_000);
+        assertThat(messages.parse("{\"messageId\": \"m\", \"text\": \"" + "x".repeat(16_000) + "\"}").text()).hasSize(16_000);
         assertThat(errorsOf("{\"messageId\": \"m\", \"text\": \"" + "x".repeat(16_001) + "\"}"))
                 .containsExactly("text: is longer than 16000 characters");
     }
@@ -56,7 +57,7 @@ class ClientMessagesParseTest {
     @Test
     void idUrlAndNameStopAtTheirLimits() {
         String ok = "{\"messageId\": \"" + "i".repeat(128) + "\", \"file\": {\"url\": \"" + "u".repeat(2048) + "\", \"name\": \"" + "n".repeat(256) + "\"}}";
-        assertThat(messages.parseMessage(ok).messageId()).hasSize(128);
+        assertThat(messages.parse(ok).messageId()).hasSize(128);
 
         String tooLong = "{\"messageId\": \"" + "i".repeat(129) + "\", \"file\": {\"url\": \"" + "u".repeat(2049) + "\", \"name\": \"" + "n".repeat(257) + "\"}}";
         assertThat(errorsOf(tooLong)).containsExactly(
@@ -94,7 +95,7 @@ class ClientMessagesParseTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("io.handoff.gateway.relay.ClientMessagesParseTest#malformed")
     void aBodyThatIsNotOneJsonObjectIsRefused(String body) {
-        ProblemException problem = catchThrowableOfType(() -> messages.parseMessage(body), ProblemException.class);
+        ProblemException problem = catchThrowableOfType(() -> messages.parse(body), ProblemException.class);
         assertThat(problem).isNotNull();
         assertThat(problem.status()).isEqualTo(400);
         assertThat(problem.extensions()).doesNotContainKey("errors");
@@ -106,14 +107,14 @@ class ClientMessagesParseTest {
 
     @Test
     void aCloseBodyMayCarryTheClientsLastWords() {
-        assertThat(messages.parseCloseText("{\"text\": \"Thanks, bye\"}")).isEqualTo("Thanks, bye");
-        assertThat(messages.parseCloseText("{}")).isNull();
-        assertThat(messages.parseCloseText("{\"text\": null}")).isNull();
-        assertThat(messages.parseCloseText("{\"text\": \"" + "x".repeat(16_000) + "\"}")).hasSize(16_000);
+        assertThat(messages.parseClose("{\"text\": \"Thanks, bye\"}")).isEqualTo("Thanks, bye");
+        assertThat(messages.parseClose("{}")).isNull();
+        assertThat(messages.parseClose("{\"text\": null}")).isNull();
+        assertThat(messages.parseClose("{\"text\": \"" + "x".repeat(16_000) + "\"}")).hasSize(16_000);
 
         for (String bad : List.of("{\"text\": \"" + "x".repeat(16_001) + "\"}", "{\"text\": 3}", "{\"text\": \"\"}", "[\"x\"]",
                 "{\"text\": \"a\", \"text\": \"b\"}")) {
-            ProblemException problem = catchThrowableOfType(() -> messages.parseCloseText(bad), ProblemException.class);
+            ProblemException problem = catchThrowableOfType(() -> messages.parseClose(bad), ProblemException.class);
             assertThat(problem).as(bad.length() > 60 ? bad.substring(0, 60) : bad).isNotNull();
             assertThat(problem.status()).isEqualTo(400);
         }

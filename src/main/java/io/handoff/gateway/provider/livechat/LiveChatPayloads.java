@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.intake.SwitchRequest;
+import io.handoff.gateway.conversation.SwitchRequest;
 import io.handoff.gateway.routing.Destination;
 
 /**
@@ -23,12 +23,12 @@ public class LiveChatPayloads {
     /** LiveChat's limit on one message event's text; longer texts are split. */
     static final int MAX_EVENT_TEXT = 16_000;
 
-    private final HandoffProperties.LiveChat config;
+    private final LiveChatProperties config;
     private final String botLinePrefix;
     private final ProviderAccounts accounts;
 
-    public LiveChatPayloads(HandoffProperties properties, ProviderAccounts accounts) {
-        this.config = properties.livechat();
+    public LiveChatPayloads(HandoffProperties properties, LiveChatProperties livechat, ProviderAccounts accounts) {
+        this.config = livechat;
         this.botLinePrefix = properties.transcript().botLinePrefix();
         this.accounts = accounts;
     }
@@ -38,8 +38,8 @@ public class LiveChatPayloads {
     }
 
     /** True when none of the destination's groups accepts chats now ({@code online} or {@code online_for_queue}). */
-    public boolean noGroupOnline(Exchange exchange) {
-        Object statuses = exchange.getMessage().getBody(Map.class).get("groups_status");
+    public boolean noGroupOnline(Map<String, Object> listGroupStatuses) {
+        Object statuses = listGroupStatuses.get("groups_status");
         if (!(statuses instanceof Map<?, ?> byGroup)) {
             return true;
         }
@@ -66,12 +66,9 @@ public class LiveChatPayloads {
         return body.isEmpty() ? null : body;
     }
 
-    /** True when the conversation's LiveChat customer already has a chat: LiveChat allows one per customer. */
-    public boolean hasChat(Exchange exchange) {
-        String chatId = accounts.find(exchange.getProperty("conversationId", String.class), LiveChatTokens.PROVIDER)
-                .map(ProviderAccounts.Account::chatId).orElse(null);
-        exchange.setProperty("livechatChatId", chatId);
-        return chatId != null;
+    /** The conversation's LiveChat chat, or null: LiveChat allows one chat per customer, so a returning client resumes it. */
+    public String existingChat(String conversationId) {
+        return accounts.find(conversationId, LiveChatTokens.PROVIDER).map(ProviderAccounts.Account::chatId).orElse(null);
     }
 
     public Map<String, Object> startChat(Exchange exchange) {
@@ -96,8 +93,8 @@ public class LiveChatPayloads {
     }
 
     /** True when resume_chat answered that the chat is still active (types from handoff.livechat.chat-active-error-types). */
-    public boolean chatStillActive(Exchange exchange) {
-        String type = LiveChatResponses.errorTypeOf(exchange.getMessage().getBody(Map.class));
+    public boolean chatStillActive(Map<String, Object> resumeChatAnswer) {
+        String type = LiveChatResponses.errorTypeOf(resumeChatAnswer);
         return type != null && config.chatActiveErrorTypes().contains(type);
     }
 
@@ -109,20 +106,9 @@ public class LiveChatPayloads {
                 .toList();
     }
 
-    /** After start_chat: remembers the customer's one chat and exposes it as the provider chat id. */
-    public void chatStarted(Exchange exchange) {
-        Map<?, ?> answer = exchange.getMessage().getBody(Map.class);
-        String chatId = (String) answer.get("chat_id");
-        accounts.saveChat(exchange.getProperty("conversationId", String.class), LiveChatTokens.PROVIDER, chatId);
-        exchange.setProperty("providerChatId", chatId);
-        exchange.setProperty("providerThreadId", answer.get("thread_id"));
-    }
-
-    /** After resume_chat (or posting into the still active chat): the chat id is the one we had. */
-    public void chatResumed(Exchange exchange) {
-        exchange.setProperty("providerChatId", exchange.getProperty("livechatChatId", String.class));
-        Object threadId = exchange.getMessage().getBody(Map.class).get("thread_id");
-        exchange.setProperty("providerThreadId", threadId);
+    /** After start_chat: the customer's one chat, kept for the next handoff and for the webhooks. */
+    public void rememberChat(String conversationId, String chatId) {
+        accounts.saveChat(conversationId, LiveChatTokens.PROVIDER, chatId);
     }
 
     public String csvAcceptedResumeErrors() {

@@ -7,7 +7,7 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.conversation.Conversation;
-import io.handoff.gateway.relay.ClientMessage;
+import io.handoff.gateway.conversation.ClientMessage;
 
 /** Customer Chat API bodies for an open handoff: the client's messages and files, its last words, the close. */
 @Component("livechatRelay")
@@ -47,8 +47,8 @@ public class LiveChatRelay {
     }
 
     /** True when LiveChat answered {@code chat_inactive}: the chat was closed meanwhile. */
-    public boolean chatInactive(Exchange exchange) {
-        return "chat_inactive".equals(LiveChatResponses.errorTypeOf(exchange.getMessage().getBody(Map.class)));
+    public boolean chatInactive(Map<String, Object> sendEventAnswer) {
+        return "chat_inactive".equals(LiveChatResponses.errorTypeOf(sendEventAnswer));
     }
 
     private static String chatId(Exchange exchange) {

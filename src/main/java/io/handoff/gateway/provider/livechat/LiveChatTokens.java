@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.intake.ProblemException;
+import io.handoff.gateway.provider.ProviderException;
+import io.handoff.gateway.provider.TokenCache;
 
 /**
  * LiveChat credentials for the enrichment routes: the agent token (static, or refreshed from the
@@ -25,16 +25,16 @@ import io.handoff.gateway.intake.ProblemException;
  * organization id, learned once. Tokens live in memory only and are renewed shortly before they expire.
  */
 @Component("livechatTokens")
-public class LiveChatTokens {
+public class LiveChatTokens implements TokenCache {
 
-    public static final String PROVIDER = "livechat";
+    public static final String PROVIDER = LiveChatProvider.NAME;
     private static final Logger log = LoggerFactory.getLogger(LiveChatTokens.class);
 
     /** A bearer token and the moment it stops being used. */
     record Token(String value, long renewAtMillis) {
     }
 
-    private final HandoffProperties.LiveChat config;
+    private final LiveChatProperties config;
     private final ProviderAccounts accounts;
     private final Clock clock;
     private final Map<String, Token> customerTokens = new ConcurrentHashMap<>();
@@ -46,8 +46,8 @@ public class LiveChatTokens {
     final AtomicLong agentRefreshes = new AtomicLong();
     final AtomicLong authenticationFailures = new AtomicLong();
 
-    public LiveChatTokens(HandoffProperties properties, ProviderAccounts accounts, Clock clock) {
-        this.config = properties.livechat();
+    public LiveChatTokens(LiveChatProperties properties, ProviderAccounts accounts, Clock clock) {
+        this.config = properties;
         this.accounts = accounts;
         this.clock = clock;
         this.organizationId = blankToNull(config.organizationId());
@@ -62,9 +62,8 @@ public class LiveChatTokens {
             return;
         }
         if (blankToNull(config.refreshToken()) == null || blankToNull(config.clientSecret()) == null) {
-            throw new ProblemException(502, "provider-error", "Operator platform error",
-                    "LiveChat credentials are not configured: set handoff.livechat.agent-token, or "
-                            + "handoff.livechat.refresh-token and handoff.livechat.client-secret", null);
+            throw ProviderException.notConfigured("LiveChat", "LiveChat credentials are not configured: set handoff.livechat.agent-token, or "
+                            + "handoff.livechat.refresh-token and handoff.livechat.client-secret");
         }
         Token token = agentToken;
         if (token != null && clock.millis() < token.renewAtMillis()) {
@@ -143,6 +142,7 @@ public class LiveChatTokens {
     }
 
     /** Forgets every cached token (an operations action). */
+    @Override
     public int dropAll() {
         int dropped = customerTokens.size() + (agentToken == null ? 0 : 1);
         customerTokens.clear();
@@ -162,8 +162,7 @@ public class LiveChatTokens {
     public String licenseId() {
         String licenseId = blankToNull(config.licenseId());
         if (licenseId == null) {
-            throw new ProblemException(502, "provider-error", "Operator platform error",
-                    "LiveChat organization_id is unknown: set handoff.livechat.organization-id or handoff.livechat.license-id", null);
+            throw ProviderException.notConfigured("LiveChat", "LiveChat organization_id is unknown: set handoff.livechat.organization-id or handoff.livechat.license-id");
         }
         return licenseId;
     }
@@ -171,24 +170,37 @@ public class LiveChatTokens {
     public void organizationFound(Exchange exchange, Map<String, Object> body) {
         learnOrganizationId(body);
         if (organizationId == null) {
-            throw new ProblemException(502, "provider-error", "Operator platform error",
-                    "LiveChat get_dynamic_configuration returned no organization_id", null);
+            throw ProviderException.notConfigured("LiveChat", "LiveChat get_dynamic_configuration returned no organization_id");
         }
         exchange.setProperty("livechatOrganizationId", organizationId);
     }
 
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public String displayName() {
+        return "LiveChat";
+    }
+
+    @Override
     public long cacheHits() {
         return cacheHits.get();
     }
 
+    @Override
     public long customerGrants() {
         return customerGrants.get();
     }
 
+    @Override
     public long agentRefreshes() {
         return agentRefreshes.get();
     }
 
+    @Override
     public long authenticationFailures() {
         return authenticationFailures.get();
     }
@@ -208,8 +220,7 @@ public class LiveChatTokens {
 
     private String clientId() {
         if (blankToNull(config.clientId()) == null) {
-            throw new ProblemException(502, "provider-error", "Operator platform error",
-                    "handoff.livechat.client-id is not configured", null);
+            throw ProviderException.notConfigured("LiveChat", "handoff.livechat.client-id is not configured");
         }
         return config.clientId();
     }

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-import io.handoff.gateway.HandoffProperties;
 
 /**
  * The license webhooks the relay needs, registered through the Configuration API at start-up when
@@ -21,10 +20,10 @@ public class LiveChatWebhookRegistration {
 
     static final List<String> ACTIONS = List.of("incoming_event", "user_added_to_chat", "chat_deactivated", "chat_transferred");
 
-    private final HandoffProperties.LiveChat config;
+    private final LiveChatProperties config;
 
-    public LiveChatWebhookRegistration(HandoffProperties properties) {
-        this.config = properties.livechat();
+    public LiveChatWebhookRegistration(LiveChatProperties properties) {
+        this.config = properties;
     }
 
     public boolean enabled() {

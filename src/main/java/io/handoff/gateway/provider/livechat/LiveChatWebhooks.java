@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -14,13 +13,11 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.OperatorEvent;
 import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.intake.ProblemException;
-import io.handoff.gateway.intake.SwitchRequestParser;
-import io.handoff.gateway.ops.WebhookRejections;
+import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.provider.WebhookRejectedException;
 
 /**
  * LiveChat license webhooks (reference §5.1): the envelope is checked ({@code secret_key}, compared in
@@ -35,12 +32,9 @@ public class LiveChatWebhooks {
     private final byte[] secret;
     private final ProviderAccounts accounts;
     private final ObjectMapper json;
-    private final WebhookRejections rejections;
 
-    public LiveChatWebhooks(HandoffProperties properties, ProviderAccounts accounts, ObjectMapper json,
-                            WebhookRejections rejections) {
-        this.rejections = rejections;
-        String configured = properties.livechat().webhookSecret();
+    public LiveChatWebhooks(LiveChatProperties properties, ProviderAccounts accounts, ObjectMapper json) {
+        String configured = properties.webhookSecret();
         this.secret = configured == null || configured.isBlank() ? null : configured.getBytes(StandardCharsets.UTF_8);
         this.accounts = accounts;
         this.json = json;
@@ -49,21 +43,18 @@ public class LiveChatWebhooks {
         }
     }
 
-    /** Verifies the envelope and sets property operatorEvent (absent when the webhook is not for the bot). */
-    public void accept(Exchange exchange) {
-        JsonNode envelope = SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
+    /** Verifies the envelope; the operator event, or null when the webhook is not for the bot. */
+    public OperatorEvent accept(String body) {
+        JsonNode envelope = StrictJson.readObject(json.reader(), body);
         if (!envelope.path("action").isTextual() || !envelope.path("payload").isObject()) {
-            rejections.increment("livechat");
-            throw ProblemException.invalidRequest("Not a LiveChat webhook: action and payload are required", null);
+            throw WebhookRejectedException.malformed("livechat", "Not a LiveChat webhook: action and payload are required");
         }
         byte[] presented = envelope.path("secret_key").asText("").getBytes(StandardCharsets.UTF_8);
         if (secret == null || !MessageDigest.isEqual(secret, presented)) {
-            rejections.increment("livechat");
             log.warn("LiveChat webhook {} refused: wrong secret_key", envelope.path("action").asText());
-            throw new ProblemException(401, "unauthorized", "Unauthorized", "Wrong secret_key", null);
+            throw WebhookRejectedException.wrongSecret("livechat", "Wrong secret_key");
         }
-        toOperatorEvent(envelope.path("action").asText(), envelope.path("payload"))
-                .ifPresent(event -> exchange.setProperty("operatorEvent", event));
+        return toOperatorEvent(envelope.path("action").asText(), envelope.path("payload")).orElse(null);
     }
 
     Optional<OperatorEvent> toOperatorEvent(String action, JsonNode payload) {

@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.Conversation;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.intake.ProblemException;
-import io.handoff.gateway.intake.SwitchRequest;
-import io.handoff.gateway.relay.ClientMessage;
+import io.handoff.gateway.provider.ProviderException;
+import io.handoff.gateway.conversation.SwitchRequest;
+import io.handoff.gateway.conversation.ClientMessage;
 import io.handoff.gateway.routing.Destination;
 
 /**
@@ -29,16 +29,16 @@ import io.handoff.gateway.routing.Destination;
 @Component("livetexPayloads")
 public class LiveTexPayloads {
 
-    public static final String PROVIDER = "livetex";
+    public static final String PROVIDER = LiveTexProvider.NAME;
     static final String DEPARTMENT = "Department";
 
-    private final HandoffProperties.LiveTex config;
+    private final LiveTexProperties config;
     private final String botLinePrefix;
     private final ProviderAccounts accounts;
     private final ObjectMapper json;
 
-    public LiveTexPayloads(HandoffProperties properties, ProviderAccounts accounts, ObjectMapper json) {
-        this.config = properties.livetex();
+    public LiveTexPayloads(HandoffProperties properties, LiveTexProperties livetex, ProviderAccounts accounts, ObjectMapper json) {
+        this.config = livetex;
         this.botLinePrefix = properties.transcript().botLinePrefix();
         this.accounts = accounts;
         this.json = json;
@@ -49,8 +49,7 @@ public class LiveTexPayloads {
     /** The {@code key=} query of every call. */
     public String keyQuery() {
         if (config.key() == null || config.key().isBlank()) {
-            throw new ProblemException(502, "provider-error", "Operator platform error",
-                    "LiveTex is not configured: set handoff.livetex.key", null);
+            throw ProviderException.notConfigured("LiveTex", "LiveTex is not configured: set handoff.livetex.key");
         }
         return "key=" + URLEncoder.encode(config.key(), StandardCharsets.UTF_8);
     }
@@ -70,16 +69,14 @@ public class LiveTexPayloads {
      * From {@code getDestinations}: the first of the destination's departments that has someone
      * online, else (ignoreOffline) its first department; null when nobody is online.
      */
-    public String onlineDepartment(Exchange exchange) {
-        Destination destination = exchange.getProperty("destination", Destination.class);
-        Object listed = exchange.getMessage().getBody(Map.class).get("destinations");
+    public String onlineDepartment(Destination destination, Map<String, Object> getDestinationsAnswer) {
+        Object listed = getDestinationsAnswer.get("destinations");
         String online = null;
         if (listed instanceof List<?> destinations) {
             online = destination.groupIds().stream().filter(id -> destinations.stream().anyMatch(d -> d instanceof Map<?, ?> m
                     && id.equals(String.valueOf(m.get("destination_id"))) && Boolean.TRUE.equals(m.get("has_online"))))
                     .findFirst().orElse(null);
         }
-        exchange.setProperty("livetexDepartment", online);
         return online;
     }
 
@@ -110,13 +107,12 @@ public class LiveTexPayloads {
                 .map(text -> Map.<String, Object>of("user_id", userId, "text", text)).toList();
     }
 
-    /** The appeal is open: the conversation's LiveTex user is its provider chat id. */
-    public void handoffOpened(Exchange exchange) {
-        String conversationId = exchange.getProperty("conversationId", String.class);
+    /** The appeal is open: the conversation's LiveTex user is kept (for the webhooks) and is its provider chat id. */
+    public String handoffOpened(String conversationId) {
         String userId = userId(conversationId);
         accounts.saveCustomer(conversationId, PROVIDER, userId);
         accounts.saveChat(conversationId, PROVIDER, userId);
-        exchange.setProperty("providerChatId", userId);
+        return userId;
     }
 
     // ---- relay
@@ -146,13 +142,13 @@ public class LiveTexPayloads {
     }
 
     /** A {@code SelectDestination} webhook: the conversation's destination is selected again, as at the handoff. */
-    public Map<String, Object> reselect(Exchange exchange) throws JsonProcessingException {
-        Conversation conversation = exchange.getProperty("conversation", Conversation.class);
+    public Map<String, Object> reselect(LiveTexWebhooks.Reselect reselect) throws JsonProcessingException {
+        Conversation conversation = reselect.conversation();
         SwitchRequest.Switch handoff = json.readValue(conversation.handoffJson(), SwitchRequest.Switch.class);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user_id", conversation.providerChatId());
         body.put("destination_type", DEPARTMENT);
-        body.put("destination_id", exchange.getProperty("livetexDepartment", String.class));
+        body.put("destination_id", reselect.department());
         body.put("attributes", handoff.attributes());
         body.put("hidden_attributes", handoff.hiddenAttributes());
         return body;

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -14,20 +13,19 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.Conversation;
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvent;
 import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.intake.ProblemException;
-import io.handoff.gateway.intake.SwitchRequestParser;
-import io.handoff.gateway.ops.WebhookRejections;
+import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.provider.WebhookRejectedException;
 import io.handoff.gateway.routing.Destinations;
 
 /**
  * LiveTex webhooks (reference §2.3): {@code webhook_key} compared in constant time, then mapped to an
  * {@link OperatorEvent}: TextMessage, FileMessage, Closed, HoldMessage (an operator-side message with no
- * operator). SelectDestination asks the gateway to choose the group again (property livetexReselect);
+ * operator). SelectDestination asks the gateway to choose the group again ({@link Reselect});
  * MessageDelivered is only logged.
  */
 @Component("livetexWebhooks")
@@ -40,12 +38,10 @@ public class LiveTexWebhooks {
     private final ConversationStore conversations;
     private final Destinations destinations;
     private final ObjectMapper json;
-    private final WebhookRejections rejections;
 
-    public LiveTexWebhooks(HandoffProperties properties, ProviderAccounts accounts, ConversationStore conversations,
-                           Destinations destinations, ObjectMapper json, WebhookRejections rejections) {
-        this.rejections = rejections;
-        String configured = properties.livetex().webhookKey();
+    public LiveTexWebhooks(LiveTexProperties properties, ProviderAccounts accounts, ConversationStore conversations,
+                           Destinations destinations, ObjectMapper json) {
+        String configured = properties.webhookKey();
         this.key = configured == null || configured.isBlank() ? null : configured.getBytes(StandardCharsets.UTF_8);
         this.accounts = accounts;
         this.conversations = conversations;
@@ -53,31 +49,38 @@ public class LiveTexWebhooks {
         this.json = json;
     }
 
-    public void accept(Exchange exchange) {
-        JsonNode webhook = SwitchRequestParser.readObject(json.reader(), exchange.getMessage().getBody(String.class));
+    /** What a LiveTex webhook asks of the gateway: an operator event to store, or to select a destination again, or nothing. */
+    public record Outcome(OperatorEvent event, Reselect reselect) {
+        static final Outcome NOTHING = new Outcome(null, null);
+    }
+
+    /** Select the conversation's destination again ({@code SelectDestination}), in {@code department}. */
+    public record Reselect(String conversationId, Conversation conversation, String department) {
+    }
+
+    /** Verifies {@code webhook_key} and maps the webhook. */
+    public Outcome accept(String body) {
+        JsonNode webhook = StrictJson.readObject(json.reader(), body);
         if (!webhook.path("type").isTextual()) {
-            rejections.increment("livetex");
-            throw ProblemException.invalidRequest("Not a LiveTex webhook: type is required", null);
+            throw WebhookRejectedException.malformed("livetex", "Not a LiveTex webhook: type is required");
         }
         byte[] presented = webhook.path("webhook_key").asText("").getBytes(StandardCharsets.UTF_8);
         if (key == null || !MessageDigest.isEqual(key, presented)) {
-            rejections.increment("livetex");
             log.warn("LiveTex webhook {} refused: wrong webhook_key", webhook.path("type").asText());
-            throw new ProblemException(401, "unauthorized", "Unauthorized", "Wrong webhook_key", null);
+            throw WebhookRejectedException.wrongSecret("livetex", "Wrong webhook_key");
         }
         String userId = webhook.path("user_id").asText(null);
         Optional<String> conversationId = userId == null ? Optional.empty()
                 : accounts.conversationOfChat(LiveTexPayloads.PROVIDER, userId);
         if (conversationId.isEmpty()) {
             log.info("LiveTex webhook {} for unknown user: ignored", webhook.path("type").asText());
-            return;
+            return Outcome.NOTHING;
         }
         String type = webhook.path("type").asText();
         if (type.equals("SelectDestination")) {
-            reselect(exchange, conversationId.get(), webhook);
-            return;
+            return new Outcome(null, reselect(conversationId.get()));
         }
-        toOperatorEvent(conversationId.get(), type, webhook).ifPresent(event -> exchange.setProperty("operatorEvent", event));
+        return new Outcome(toOperatorEvent(conversationId.get(), type, webhook).orElse(null), null);
     }
 
     static Optional<OperatorEvent> toOperatorEvent(String conversationId, String type, JsonNode webhook) {
@@ -127,16 +130,12 @@ public class LiveTexWebhooks {
     }
 
     /** Only a conversation still in its handoff is placed again, in its own destination's department. */
-    private void reselect(Exchange exchange, String conversationId, JsonNode webhook) {
-        conversations.find(conversationId).filter(c -> c.inHandoff()).ifPresent(conversation -> {
-            destinations.find(conversation.destination()).ifPresent(destination -> {
-                exchange.setProperty("conversationId", conversationId);
-                exchange.setProperty("conversation", conversation);
-                exchange.setProperty("livetexDepartment", destination.groupIds().get(0));
-                exchange.setProperty("livetexReselect", true);
-                log.info("conversation={} LiveTex asks for a destination: selecting {} again", conversationId, destination.name());
-            });
-        });
+    private Reselect reselect(String conversationId) {
+        return conversations.find(conversationId).filter(c -> c.inHandoff())
+                .flatMap(conversation -> destinations.find(conversation.destination()).map(destination -> {
+                    log.info("conversation={} LiveTex asks for a destination: selecting {} again", conversationId, destination.name());
+                    return new Reselect(conversationId, conversation, destination.groupIds().get(0));
+                })).orElse(null);
     }
 
     private static OperatorEvent event(String conversationId, Kind kind, String id, String employeeId, String name,

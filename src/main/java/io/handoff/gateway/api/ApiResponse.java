@@ -1,0 +1,55 @@
+package io.handoff.gateway.api;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Writes the bot's answer: the body (a Map or record) as JSON with the given status. Every header the
+ * exchange picked up on the way (the bot's own request headers, provider response headers) is
+ * dropped first, so nothing leaks back to the caller.
+ */
+@Component("apiResponse")
+public class ApiResponse {
+
+    private final ObjectMapper json;
+
+    public ApiResponse(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public void ok(Exchange exchange) throws JsonProcessingException {
+        write(exchange, 200, "application/json", exchange.getMessage().getBody());
+    }
+
+    public void created(Exchange exchange) throws JsonProcessingException {
+        write(exchange, 201, "application/json", exchange.getMessage().getBody());
+    }
+
+    public void accepted(Exchange exchange) throws JsonProcessingException {
+        write(exchange, 202, "application/json", exchange.getMessage().getBody());
+    }
+
+    /** 200 {@code {"status":"ok"}}: what a platform's webhook gets once its notification is safely stored. */
+    public void acknowledge(Exchange exchange) throws JsonProcessingException {
+        write(exchange, 200, "application/json", java.util.Map.of("status", "ok"));
+    }
+
+    /** Answers again with a stored status and body: a repeated requestId gets the first answer. */
+    public void replay(Exchange exchange, int status, String body) {
+        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE,
+                status >= 400 ? "application/problem+json" : "application/json");
+        exchange.getMessage().setBody(body);
+    }
+
+    void write(Exchange exchange, int status, String contentType, Object body) throws JsonProcessingException {
+        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
+        exchange.getMessage().setBody(json.writeValueAsString(body));
+    }
+}

@@ -1,0 +1,98 @@
+package io.handoff.gateway.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A failure the bot is told about as RFC 9457 problem+json. The slug becomes
+ * {@code urn:handoff:problem:<slug>}; slugs are part of the contract (gateway-api.md §3).
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String slug;
+    private final String title;
+    private final Map<String, Object> extensions;
+
+    public ProblemException(int status, String slug, String title, String detail, Map<String, Object> extensions) {
+        super(detail);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.extensions = extensions == null ? Map.of() : new LinkedHashMap<>(extensions);
+    }
+
+    public static ProblemException invalidRequest(String detail, List<Map<String, String>> errors) {
+        return new ProblemException(400, "invalid-request", "Invalid request", detail,
+                errors == null || errors.isEmpty() ? null : Map.of("errors", errors));
+    }
+
+    public static ProblemException unknownDestination(String detail, List<String> known) {
+        return new ProblemException(422, "unknown-destination", "Unknown destination", detail,
+                Map.of("knownDestinations", known));
+    }
+
+    public static ProblemException alreadyInHandoff(String detail) {
+        return new ProblemException(409, "already-in-handoff", "Conversation already in a handoff", detail, null);
+    }
+
+    public static ProblemException notInHandoff(String detail) {
+        return new ProblemException(409, "not-in-handoff", "Conversation is not in a handoff", detail, null);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "not-found", "Not found", detail, null);
+    }
+
+    public static ProblemException notImplemented(String detail) {
+        return new ProblemException(501, "not-implemented", "Provider not implemented", detail, null);
+    }
+
+    public static ProblemException noOperatorsOnline(String destination) {
+        return new ProblemException(409, "no-operators-online", "No operator online",
+                "No operator of destination '" + destination + "' is online; the conversation stays with the bot",
+                Map.of("event", "noLivechatOperatorsOnline", "destination", destination));
+    }
+
+    /** 503: this instance already holds {@code handoff.api.max-long-polls} waiting pulls. */
+    public static ProblemException tooManyLongPolls(int max) {
+        return new ProblemException(503, "too-many-long-polls", "Too many long-polls",
+                "This instance already holds " + max + " waiting pulls (handoff.api.max-long-polls); pull again "
+                        + "after Retry-After seconds, or without wait. No event is lost meanwhile", null);
+    }
+
+    /** The RFC 9457 body: type, title, status, detail and the extensions. */
+    public Map<String, Object> body() {
+        return body(status, slug, title, getMessage(), extensions);
+    }
+
+    public static Map<String, Object> body(int status, String slug, String title, String detail,
+                                           Map<String, Object> extensions) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "urn:handoff:problem:" + slug);
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        if (extensions != null) {
+            problem.putAll(extensions);
+        }
+        return problem;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Map<String, Object> extensions() {
+        return extensions;
+    }
+}
