@@ -222,7 +222,7 @@ public record DialogflowProperties(Map<String, Agent> agents) {
             Boolean oneTimeMessage,
             String theme) {
 
-        static final SwitchDefaults NONE = new SwitchDefaults(null, null, null, null, null, null, null, null, null,
+        public static final SwitchDefaults NONE = new SwitchDefaults(null, null, null, null, null, null, null, null, null,
                 null, null);
 
         public SwitchDefaults {
