@@ -37,7 +37,9 @@ import io.handoff.gateway.dialogflow.DialogflowProperties.Agent;
  * </ul>
  * Tokens are cached by the library and renewed {@link #RENEW_BEFORE} before they expire, by the caller that finds
  * them due; should that renewal fail, the cached token is used until {@link #EXPIRED_BEFORE} before its expiry, and
- * only then does the failure reach the caller. Nothing of a key or token is logged or put in a message; failures are
+ * only then does the failure reach the caller. The library's own retries of the token call (about 7 s of backoff) are
+ * off: a failure comes back at once, marked {@link DialogflowException#retryable() retryable} when it is, and the
+ * caller's retry policy, which knows the request's deadline, decides. Nothing of a key or token is logged or put in a message; failures are
  * {@link DialogflowCredentialsException}s.
  */
 @Component
@@ -116,7 +118,7 @@ public class DialogflowCredentials {
     private GoogleCredentials applicationDefault(String agent) {
         GoogleCredentials found;
         try {
-            found = defaultCredentials.load();
+            found = defaultCredentials.load().createWithCustomRetryStrategy(false);
         } catch (IOException | RuntimeException e) {
             throw new DialogflowCredentialsException("Dialogflow agent '" + agent + "' has no credentials configured "
                     + "and Application Default Credentials are not available (" + e.getClass().getSimpleName()
@@ -127,7 +129,8 @@ public class DialogflowCredentials {
 
     private static GoogleCredentials serviceAccount(String agent, Resource key) {
         try (InputStream in = key.getInputStream()) {
-            return ServiceAccountCredentials.fromStream(in).createScoped(List.of(DialogflowEndpoints.SCOPE));
+            return ServiceAccountCredentials.fromStream(in).createWithCustomRetryStrategy(false)
+                    .createScoped(List.of(DialogflowEndpoints.SCOPE));
         } catch (IOException | RuntimeException e) {
             // the library's message may quote the file; ours names only the resource
             throw new DialogflowCredentialsException("handoff.dialogflow.agents." + agent + ".credentials: "
