@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Drives a running gateway (sandbox profile) like many bots at once and prints its figures:
-handoffs and client messages per second, latency percentiles, events pulled, and the JVM's RSS.
+handoffs and client messages per second, latency percentiles, events pulled, and the JVM's RSS and CPU time
+per request (measured after --warmup conversations, so the figures are of the warmed-up JVM).
 
-Usage: relay-bench.py BASE_URL API_KEY [--conversations N] [--messages M] [--concurrency C] [--pid PID]
+Usage: relay-bench.py BASE_URL API_KEY [--conversations N] [--messages M] [--concurrency C] [--warmup W] [--pid PID]
 """
 import argparse
 import json
+import os
 import statistics
 import threading
 import time
@@ -64,6 +66,16 @@ def rss_mib(pid):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far (/proc/PID/stat fields 14 and 15)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
@@ -71,18 +83,25 @@ def main():
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--messages", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=0)
     parser.add_argument("--pid", type=int)
     args = parser.parse_args()
 
-    latencies = {"handoff": [], "message": [], "close": []}
     lock = threading.Lock()
+    if args.warmup:
+        ignored = {"handoff": [], "message": [], "close": []}
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            list(pool.map(lambda _: conversation(args.base, args.key, args.messages, ignored, lock), range(args.warmup)))
+    latencies = {"handoff": [], "message": [], "close": []}
     before = rss_mib(args.pid) if args.pid else None
+    cpu_before = cpu_seconds(args.pid) if args.pid else None
     started = time.perf_counter()
     with ThreadPoolExecutor(args.concurrency) as pool:
         ids = list(pool.map(lambda _: conversation(args.base, args.key, args.messages, latencies, lock),
                             range(args.conversations)))
     elapsed = time.perf_counter() - started
     after = rss_mib(args.pid) if args.pid else None
+    cpu_after = cpu_seconds(args.pid) if args.pid else None
 
     events = 0
     for cid in ids[:20]:
@@ -98,6 +117,10 @@ def main():
     print(f"events pulled from 20 conversations: {events} (livechatFinished each)")
     if before is not None:
         print(f"gateway RSS MiB: before {before:.0f}, after {after:.0f}")
+    if cpu_before is not None:
+        requests = sum(len(v) for v in latencies.values())
+        print(f"gateway CPU: {cpu_after - cpu_before:.1f} s for {requests} requests, "
+              f"{(cpu_after - cpu_before) * 1000 / requests:.2f} ms per request (simulators included: same JVM)")
 
 
 if __name__ == "__main__":

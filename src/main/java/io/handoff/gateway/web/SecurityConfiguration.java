@@ -9,6 +9,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -84,10 +85,42 @@ public class SecurityConfiguration {
                 .build();
     }
 
-    /** Spring Security's strict firewall, stated here so nobody loosens it by accident. */
+    /**
+     * No Micrometer observation around each security filter: measured with JFR under bench/run, the
+     * observations cost more CPU than the filters themselves; the request is still timed as a whole
+     * (http.server.requests) and the gateway's refusals are counted by their problem type.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * Spring Security's strict firewall, stated here so nobody loosens it by accident. Its rule for header
+     * and parameter names and values (assigned characters, no control characters) is kept as it is, but
+     * checked by {@link #assignedAndNotControl} instead of the default regular expression: the firewall
+     * checks every header again on every read, and under bench/run that regex was the firewall's whole cost.
+     */
     @Bean
     HttpFirewall httpFirewall() {
-        return new StrictHttpFirewall();
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(SecurityConfiguration::assignedAndNotControl);
+        firewall.setAllowedHeaderValues(SecurityConfiguration::assignedAndNotControl);
+        firewall.setAllowedParameterNames(SecurityConfiguration::assignedAndNotControl);
+        firewall.setAllowedParameterValues(SecurityConfiguration::assignedAndNotControl);
+        return firewall;
+    }
+
+    /** The firewall's default pattern {@code [\p{IsAssigned}&&[^\p{IsControl}]]*}, without a regex. */
+    static boolean assignedAndNotControl(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            if (Character.getType(codePoint) == Character.UNASSIGNED || Character.getType(codePoint) == Character.CONTROL) {
+                return false;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return true;
     }
 
     /** A request the firewall refuses gets 400 problem+json (Spring Security's default is an empty 400). */
