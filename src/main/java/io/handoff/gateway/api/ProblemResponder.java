@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.provider.ProviderException;
 import io.handoff.gateway.provider.ProviderNotBuiltException;
 import io.handoff.gateway.provider.WebhookRejectedException;
@@ -50,6 +51,13 @@ public class ProblemResponder implements Processor {
         if (cause instanceof ProblemException p) {
             log.info("conversation={} refused: {} {}", conversationId, p.status(), p.slug());
             return problem(p.status(), p.slug(), p.title(), p.getMessage(), p.extensions());
+        }
+        if (cause instanceof ClientFileRefusedException f) {
+            int status = f.tooLarge() ? 413 : 400;
+            log.info("conversation={} refused: {} {}", conversationId, status, f.tooLarge() ? "payload-too-large" : "invalid-request");
+            return f.tooLarge()
+                    ? problem(413, "payload-too-large", "File too large", f.getMessage(), null)
+                    : problem(400, "invalid-request", "Invalid request", f.getMessage(), null);
         }
         if (cause instanceof WebhookRejectedException w) {
             return w.unauthorized()

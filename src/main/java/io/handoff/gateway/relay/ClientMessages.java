@@ -26,6 +26,7 @@ import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.SwitchRequest;
 import io.handoff.gateway.api.StrictJson;
 import io.handoff.gateway.conversation.ClientMessage;
+import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.files.FileNotFetchedException;
 import io.handoff.gateway.files.FileUrlPolicy;
 import io.handoff.gateway.files.LoggedUrl;
@@ -39,8 +40,6 @@ public class ClientMessages {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessages.class);
     static final int MAX_TEXT = 16_000;
-    /** The bot's only answer for any file the gateway will not fetch: the reason is in the log, not here. */
-    static final String NOT_FETCHED = "the file could not be fetched";
 
     private final ObjectReader reader;
     private final ObjectMapper json;
@@ -106,7 +105,7 @@ public class ClientMessages {
         } catch (FileNotFetchedException e) {
             log.warn("conversation={} file not fetched: {} (url {})", conversationId, LoggedUrl.text(e.reason()),
                     LoggedUrl.of(message.file().url()));
-            throw ProblemException.invalidRequest(NOT_FETCHED, null); // no cause: an I/O cause would be retried
+            throw ClientFileRefusedException.notFetched(); // the bot's one answer; the reason is in the log
         }
     }
 

@@ -12,10 +12,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
+import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.files.FileFetcher;
 import io.handoff.gateway.files.FileNotFetchedException;
 import io.handoff.gateway.files.LoggedUrl;
-import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.ClientMessage;
 
 /**
@@ -25,9 +25,6 @@ import io.handoff.gateway.conversation.ClientMessage;
  */
 @Component("livechatFiles")
 public class LiveChatFiles {
-
-    /** The bot's only answer for any file the gateway did not fetch: the reason is in the log, not here. */
-    static final String NOT_FETCHED = "the file could not be fetched";
 
     private static final Logger log = LoggerFactory.getLogger(LiveChatFiles.class);
 
@@ -50,7 +47,7 @@ public class LiveChatFiles {
         }
         ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
         if (message.file().size() != null && message.file().size() > maxBytes) {
-            throw tooLarge(); // declared by the bot itself: nothing to hide
+            throw ClientFileRefusedException.tooLarge(maxBytes); // declared by the bot itself: nothing to hide
         }
         try {
             FileFetcher.FetchedFile file = fetcher.fetch(message.file().url(), maxBytes);
@@ -71,16 +68,11 @@ public class LiveChatFiles {
                 .build();
     }
 
-    /** One answer for every failure (no cause attached: an I/O cause would make the route retry it). */
-    static ProblemException notFetched(Exchange exchange, String url, FileNotFetchedException e) {
+    /** One answer for every failure, the reason in the log (no cause attached: an I/O cause would make the route retry it). */
+    static ClientFileRefusedException notFetched(Exchange exchange, String url, FileNotFetchedException e) {
         log.warn("conversation={} file not fetched: {} (url {})", exchange.getProperty("conversationId", String.class),
                 LoggedUrl.text(e.reason()), LoggedUrl.of(url));
-        return ProblemException.invalidRequest(NOT_FETCHED, null);
-    }
-
-    private ProblemException tooLarge() {
-        return new ProblemException(413, "payload-too-large", "File too large",
-                "The file is larger than handoff.relay.max-file-size (" + maxBytes + " bytes)", null);
+        return ClientFileRefusedException.notFetched();
     }
 
     static String fileNameOf(String url) {

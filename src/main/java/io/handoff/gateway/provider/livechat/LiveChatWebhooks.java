@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.gateway.conversation.OperatorEvent;
 import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.provider.WebhookBodies;
 import io.handoff.gateway.provider.WebhookRejectedException;
 
 /**
@@ -45,7 +45,7 @@ public class LiveChatWebhooks {
 
     /** Verifies the envelope; the operator event, or null when the webhook is not for the bot. */
     public OperatorEvent accept(String body) {
-        JsonNode envelope = StrictJson.readObject(json.reader(), body);
+        JsonNode envelope = WebhookBodies.readObject(json, "livechat", body);
         if (!envelope.path("action").isTextual() || !envelope.path("payload").isObject()) {
             throw WebhookRejectedException.malformed("livechat", "Not a LiveChat webhook: action and payload are required");
         }

@@ -18,7 +18,7 @@ import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvent;
 import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.provider.WebhookBodies;
 import io.handoff.gateway.provider.WebhookRejectedException;
 import io.handoff.gateway.routing.Destinations;
 
@@ -60,7 +60,7 @@ public class LiveTexWebhooks {
 
     /** Verifies {@code webhook_key} and maps the webhook. */
     public Outcome accept(String body) {
-        JsonNode webhook = StrictJson.readObject(json.reader(), body);
+        JsonNode webhook = WebhookBodies.readObject(json, "livetex", body);
         if (!webhook.path("type").isTextual()) {
             throw WebhookRejectedException.malformed("livetex", "Not a LiveTex webhook: type is required");
         }
