@@ -47,7 +47,7 @@ public class ProblemResponder implements Processor {
     }
 
     Map<String, Object> toProblem(Throwable cause, Exchange exchange) {
-        String conversationId = exchange.getProperty("conversationId", String.class);
+        String conversationId = ConversationScoped.conversationIdOf(exchange);
         if (cause instanceof ProblemException p) {
             log.info("conversation={} refused: {} {}", conversationId, p.status(), p.slug());
             return problem(p.status(), p.slug(), p.title(), p.getMessage(), p.extensions());

@@ -2,7 +2,6 @@ package io.handoff.gateway.provider.livechat;
 
 import java.net.URI;
 
-import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -17,6 +16,7 @@ import io.handoff.gateway.files.FileFetcher;
 import io.handoff.gateway.files.FileNotFetchedException;
 import io.handoff.gateway.files.LoggedUrl;
 import io.handoff.gateway.conversation.ClientMessage;
+import io.handoff.gateway.conversation.ClientTurn;
 
 /**
  * A client's file for LiveChat, which accepts files on its own CDN only: downloaded within bounds (its
@@ -37,40 +37,34 @@ public class LiveChatFiles {
     }
 
     /**
-     * Downloads the client's file (checked again, connected to the checked address, bounded in bytes and
-     * time) into properties clientFileBytes and clientFileType. A redelivery (the upload failed) reuses
+     * Downloads the turn's file (checked again, connected to the checked address, bounded in bytes and
+     * time). The route keeps it (property livechatClientFile), so a redelivery (the upload failed) reuses
      * the bytes rather than holding the conversation for a second download.
      */
-    public void download(Exchange exchange) {
-        if (exchange.getProperty("clientFileBytes") != null) {
-            return;
-        }
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
+    public FileFetcher.FetchedFile download(ClientTurn turn) {
+        ClientMessage message = turn.message();
         if (message.file().size() != null && message.file().size() > maxBytes) {
             throw ClientFileRefusedException.tooLarge(maxBytes); // declared by the bot itself: nothing to hide
         }
         try {
-            FileFetcher.FetchedFile file = fetcher.fetch(message.file().url(), maxBytes);
-            exchange.setProperty("clientFileBytes", file.bytes());
-            exchange.setProperty("clientFileType", file.contentType() == null ? "application/octet-stream" : file.contentType());
+            return fetcher.fetch(message.file().url(), maxBytes);
         } catch (FileNotFetchedException e) {
-            throw notFetched(exchange, message.file().url(), e);
+            throw notFetched(turn.conversationId(), message.file().url(), e);
         }
     }
 
-    /** The multipart body with one part named {@code file}. */
-    public HttpEntity multipart(Exchange exchange) {
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
+    /** The multipart body with one part named {@code file}: the downloaded bytes of the message's file. */
+    public HttpEntity multipart(ClientMessage message, FileFetcher.FetchedFile file) {
         String name = message.file().name() != null ? message.file().name() : fileNameOf(message.file().url());
+        String type = file.contentType() == null ? "application/octet-stream" : file.contentType();
         return MultipartEntityBuilder.create()
-                .addBinaryBody("file", exchange.getProperty("clientFileBytes", byte[].class),
-                        ContentType.parseLenient(exchange.getProperty("clientFileType", String.class)), name)
+                .addBinaryBody("file", file.bytes(), ContentType.parseLenient(type), name)
                 .build();
     }
 
     /** One answer for every failure, the reason in the log (no cause attached: an I/O cause would make the route retry it). */
-    static ClientFileRefusedException notFetched(Exchange exchange, String url, FileNotFetchedException e) {
-        log.warn("conversation={} file not fetched: {} (url {})", exchange.getProperty("conversationId", String.class),
+    static ClientFileRefusedException notFetched(String conversationId, String url, FileNotFetchedException e) {
+        log.warn("conversation={} file not fetched: {} (url {})", conversationId,
                 LoggedUrl.text(e.reason()), LoggedUrl.of(url));
         return ClientFileRefusedException.notFetched();
     }
