@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.provider.ProviderException;
 import io.handoff.gateway.provider.ProviderNotBuiltException;
 import io.handoff.gateway.provider.WebhookRejectedException;
@@ -46,10 +47,17 @@ public class ProblemResponder implements Processor {
     }
 
     Map<String, Object> toProblem(Throwable cause, Exchange exchange) {
-        String conversationId = exchange.getProperty("conversationId", String.class);
+        String conversationId = ConversationScoped.conversationIdOf(exchange);
         if (cause instanceof ProblemException p) {
             log.info("conversation={} refused: {} {}", conversationId, p.status(), p.slug());
             return problem(p.status(), p.slug(), p.title(), p.getMessage(), p.extensions());
+        }
+        if (cause instanceof ClientFileRefusedException f) {
+            int status = f.tooLarge() ? 413 : 400;
+            log.info("conversation={} refused: {} {}", conversationId, status, f.tooLarge() ? "payload-too-large" : "invalid-request");
+            return f.tooLarge()
+                    ? problem(413, "payload-too-large", "File too large", f.getMessage(), null)
+                    : problem(400, "invalid-request", "Invalid request", f.getMessage(), null);
         }
         if (cause instanceof WebhookRejectedException w) {
             return w.unauthorized()

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.gateway.api.Compensations;
 import io.handoff.gateway.api.PathParameters;
 import io.handoff.gateway.api.ProblemException;
-import io.handoff.gateway.conversation.SwitchRequest;
 import io.handoff.gateway.routing.Destination;
 
 /** The conversation steps of the routes: record, take for a handoff, mark started, show. */
@@ -44,8 +43,7 @@ public class Conversations {
      * Records the conversation and takes it for this handoff. A conversation already with an operator,
      * or with another handoff starting, is refused with 409.
      */
-    public void beginHandoff(Exchange exchange) {
-        String conversationId = exchange.getProperty("conversationId", String.class);
+    public void beginHandoff(Exchange exchange, String conversationId) {
         store.createIfAbsent(conversationId);
         if (!store.tryLease(conversationId, HANDOFF_LEASE.toMillis())) {
             Conversation conversation = store.find(conversationId).orElseThrow();
@@ -57,8 +55,12 @@ public class Conversations {
     }
 
     /** The provider opened (or resumed) the chat: the conversation waits for an operator. Returns the 201 body. */
-    public Map<String, Object> handoffStarted(String conversationId, SwitchRequest request, Destination destination,
-                                              String providerChatId, String providerThreadId) throws JsonProcessingException {
+    public Map<String, Object> handoffStarted(Handoff handoff) throws JsonProcessingException {
+        String conversationId = handoff.conversationId();
+        SwitchRequest request = handoff.switchRequest();
+        Destination destination = handoff.destination();
+        String providerChatId = handoff.providerChatId();
+        String providerThreadId = handoff.providerThreadId();
         ConversationState state;
         if (request.switchData().oneTimeMessage()) {
             // JAICP's oneTimeMessage: the operator group gets the message, the bot keeps the conversation

@@ -14,7 +14,6 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.handoff.gateway.api.ApiResponse;
 import io.handoff.gateway.api.Compensations;
 import io.handoff.gateway.api.ProblemException;
 
@@ -33,24 +32,22 @@ public class HandoffRequests {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Clock clock;
-    private final ApiResponse response;
-
-    public HandoffRequests(JdbcTemplate jdbc, ObjectMapper json, Clock clock, ApiResponse response) {
+    public HandoffRequests(JdbcTemplate jdbc, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
-        this.response = response;
     }
 
     /**
-     * Claims the request's id (sets property {@code requestClaimed}, registers the compensation). When the
-     * first answer is known it becomes the reply and property {@code requestReplayed} is set, so the route
-     * stops there. A bean step, not an expression: it writes the message.
+     * Claims the handoff's requestId: {@code CLAIMED} (and a compensation that gives it back if the handoff
+     * fails), {@code REPLAYED} with the first answer when one is known (the route replies with it and
+     * stops), {@code NONE} without a requestId. A bean step, not an expression: the compensation must be
+     * registered on the exchange itself. The route writes the result into the handoff ({@code withClaim}).
      */
-    public void claim(Exchange exchange) {
-        SwitchRequest request = exchange.getProperty("switchRequest", SwitchRequest.class);
+    public RequestClaim claim(Exchange exchange, Handoff handoff) {
+        SwitchRequest request = handoff.switchRequest();
         if (request.requestId() == null) {
-            return;
+            return RequestClaim.NONE;
         }
         String conversationId = request.conversationId();
         String requestId = request.requestId();
@@ -63,14 +60,11 @@ public class HandoffRequests {
                     "select status, response, created_at from handoff_request where conversation_id = ? and request_id = ?",
                     conversationId, requestId);
             if (rows.isEmpty()) {
-                claim(exchange); // forgotten meanwhile: claim afresh
-                return;
+                return claim(exchange, handoff); // forgotten meanwhile: claim afresh
             }
             Map<String, Object> row = rows.get(0);
             if (row.get("status") != null) {
-                response.replay(exchange, ((Number) row.get("status")).intValue(), (String) row.get("response"));
-                exchange.setProperty("requestReplayed", true);
-                return;
+                return RequestClaim.answered(((Number) row.get("status")).intValue(), (String) row.get("response"));
             }
             long claimedAt = ((Number) row.get("created_at")).longValue();
             if (now - claimedAt < STALE_CLAIM.toMillis()
@@ -80,13 +74,13 @@ public class HandoffRequests {
             }
         }
         Compensations.register(exchange, failed -> settleFailure(failed, conversationId, requestId));
-        exchange.setProperty("requestClaimed", true);
+        return RequestClaim.CLAIMED;
     }
 
-    /** Keeps the successful answer for repeats. */
-    public void remember(Exchange exchange) {
-        if (exchange.getProperty("requestClaimed", false, Boolean.class)) {
-            SwitchRequest request = exchange.getProperty("switchRequest", SwitchRequest.class);
+    /** Keeps the successful answer (the message's status and body) for repeats of a claimed requestId. */
+    public void remember(Exchange exchange, Handoff handoff) {
+        if (handoff.claim().claimed()) {
+            SwitchRequest request = handoff.switchRequest();
             store(request.conversationId(), request.requestId(),
                     exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
                     exchange.getMessage().getBody(String.class));

@@ -148,7 +148,6 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
 
     private boolean push(PendingEvents.Pending event, DeliveryTargets.Send send) {
         Exchange exchange = new DefaultExchange(camel.getCamelContext());
-        exchange.setProperty("conversationId", event.conversationId());
         exchange.setProperty("deliveryUrl", send.url());
         exchange.setProperty("deliverySigned", send.signed());
         exchange.getMessage().setBody(send.body());

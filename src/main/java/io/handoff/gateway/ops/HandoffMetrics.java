@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.handoff.gateway.api.ProblemAnswered;
+import io.handoff.gateway.conversation.Handoff;
 import io.handoff.gateway.conversation.HandoffStarted;
 import io.handoff.gateway.routing.Destination;
 import io.handoff.gateway.routing.Destinations;
@@ -43,7 +44,7 @@ public class HandoffMetrics {
 
     /**
      * A bot request ended in a problem answer ({@code type} {@code urn:handoff:problem:<slug>}). Only
-     * handoffs count (the exchange carries a switch): {@code no-operators-online} is a refusal, any 5xx
+     * handoffs count (the exchange carries a handoff): {@code no-operators-online} is a refusal, any 5xx
      * a failure; other 4xx are the bot's mistakes.
      */
     @EventListener
@@ -51,10 +52,11 @@ public class HandoffMetrics {
         Exchange exchange = answered.exchange();
         int status = answered.status();
         String slug = answered.slug();
-        if (exchange.getProperty("switchRequest") == null) {
+        Handoff handoff = exchange.getProperty(Handoff.PROPERTY, Handoff.class);
+        if (handoff == null) {
             return;
         }
-        Destination destination = exchange.getProperty("destination", Destination.class);
+        Destination destination = handoff.destination();
         String provider = destination == null ? "none" : destination.provider();
         String name = destination == null ? "none" : destination.name();
         if ("no-operators-online".equals(slug)) {

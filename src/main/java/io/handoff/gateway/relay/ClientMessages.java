@@ -26,21 +26,22 @@ import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.SwitchRequest;
 import io.handoff.gateway.api.StrictJson;
 import io.handoff.gateway.conversation.ClientMessage;
+import io.handoff.gateway.conversation.ClientTurn;
+import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.files.FileNotFetchedException;
 import io.handoff.gateway.files.FileUrlPolicy;
 import io.handoff.gateway.files.LoggedUrl;
 
 /**
  * The client's side of an open handoff: its messages and its close. Each step is called from
- * conversation-relay.yaml; the provider routes do the sending.
+ * client-message.camel.yaml and client-close.camel.yaml, on the flow's context (exchange property
+ * {@code turn}, a {@link ClientTurn}); the provider routes do the sending.
  */
 @Component("clientMessages")
 public class ClientMessages {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessages.class);
     static final int MAX_TEXT = 16_000;
-    /** The bot's only answer for any file the gateway will not fetch: the reason is in the log, not here. */
-    static final String NOT_FETCHED = "the file could not be fetched";
 
     private final ObjectReader reader;
     private final ObjectMapper json;
@@ -61,9 +62,24 @@ public class ClientMessages {
         this.order = order;
     }
 
-    /** The {@code {id}} of the request's path, decoded. */
-    public String conversationId(Exchange exchange) {
-        return PathParameters.conversationId(exchange);
+    /** The turn of the conversation the request's path names ({@code {id}}, decoded): the flow's context. */
+    public ClientTurn turn(Exchange exchange) {
+        return ClientTurn.of(PathParameters.conversationId(exchange));
+    }
+
+    /** The turn with the body's message ({@link #parse}): 400 lists every bad field. */
+    public ClientTurn withMessage(ClientTurn turn, String body) {
+        return turn.withMessage(parse(body));
+    }
+
+    /** The turn with the close request's text ({@link #parseClose}), null when the bot gave none. */
+    public ClientTurn withClosingText(ClientTurn turn, String body) {
+        return turn.withClosingText(parseClose(body));
+    }
+
+    /** The turn with its conversation (in a handoff, from {@link #requireHandoff}) and the switch it was handed off with. */
+    public ClientTurn withConversation(ClientTurn turn, Conversation conversation) {
+        return turn.withConversation(conversation, handoffSwitch(conversation));
     }
 
     /** Reads {@code {messageId, text}} or {@code {messageId, file{url, name?, size?}}}. */
@@ -106,7 +122,7 @@ public class ClientMessages {
         } catch (FileNotFetchedException e) {
             log.warn("conversation={} file not fetched: {} (url {})", conversationId, LoggedUrl.text(e.reason()),
                     LoggedUrl.of(message.file().url()));
-            throw ProblemException.invalidRequest(NOT_FETCHED, null); // no cause: an I/O cause would be retried
+            throw ClientFileRefusedException.notFetched(); // the bot's one answer; the reason is in the log
         }
     }
 
@@ -127,8 +143,7 @@ public class ClientMessages {
      * The conversation must be in a handoff: 404 if never seen, 409 if the bot owns it. Waits for the
      * conversation's earlier messages first, so the operator gets them in the order they came.
      */
-    public Conversation requireHandoff(Exchange exchange) throws InterruptedException {
-        String id = exchange.getProperty("conversationId", String.class);
+    public Conversation requireHandoff(Exchange exchange, String id) throws InterruptedException {
         Conversation conversation = conversations.find(id)
                 .orElseThrow(() -> ProblemException.notFound("Conversation '" + id + "' was never seen"));
         if (!conversation.inHandoff()) {
@@ -146,9 +161,9 @@ public class ClientMessages {
      * Claims the messageId; true for a repeat, which is not sent again. A send that fails gives the claim
      * back (a compensation), so the bot's retry goes through.
      */
-    public boolean claim(Exchange exchange) {
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
-        String scope = "message:" + exchange.getProperty("conversationId", String.class);
+    public boolean claim(Exchange exchange, ClientTurn turn) {
+        ClientMessage message = turn.message();
+        String scope = "message:" + turn.conversationId();
         if (!keys.firstTime(scope, message.messageId())) {
             return true;
         }

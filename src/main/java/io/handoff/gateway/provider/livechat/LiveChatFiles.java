@@ -2,7 +2,6 @@ package io.handoff.gateway.provider.livechat;
 
 import java.net.URI;
 
-import org.apache.camel.Exchange;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -12,11 +11,12 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
+import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.files.FileFetcher;
 import io.handoff.gateway.files.FileNotFetchedException;
 import io.handoff.gateway.files.LoggedUrl;
-import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.ClientMessage;
+import io.handoff.gateway.conversation.ClientTurn;
 
 /**
  * A client's file for LiveChat, which accepts files on its own CDN only: downloaded within bounds (its
@@ -25,9 +25,6 @@ import io.handoff.gateway.conversation.ClientMessage;
  */
 @Component("livechatFiles")
 public class LiveChatFiles {
-
-    /** The bot's only answer for any file the gateway did not fetch: the reason is in the log, not here. */
-    static final String NOT_FETCHED = "the file could not be fetched";
 
     private static final Logger log = LoggerFactory.getLogger(LiveChatFiles.class);
 
@@ -40,47 +37,36 @@ public class LiveChatFiles {
     }
 
     /**
-     * Downloads the client's file (checked again, connected to the checked address, bounded in bytes and
-     * time) into properties clientFileBytes and clientFileType. A redelivery (the upload failed) reuses
+     * Downloads the turn's file (checked again, connected to the checked address, bounded in bytes and
+     * time). The route keeps it (property livechatClientFile), so a redelivery (the upload failed) reuses
      * the bytes rather than holding the conversation for a second download.
      */
-    public void download(Exchange exchange) {
-        if (exchange.getProperty("clientFileBytes") != null) {
-            return;
-        }
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
+    public FileFetcher.FetchedFile download(ClientTurn turn) {
+        ClientMessage message = turn.message();
         if (message.file().size() != null && message.file().size() > maxBytes) {
-            throw tooLarge(); // declared by the bot itself: nothing to hide
+            throw ClientFileRefusedException.tooLarge(maxBytes); // declared by the bot itself: nothing to hide
         }
         try {
-            FileFetcher.FetchedFile file = fetcher.fetch(message.file().url(), maxBytes);
-            exchange.setProperty("clientFileBytes", file.bytes());
-            exchange.setProperty("clientFileType", file.contentType() == null ? "application/octet-stream" : file.contentType());
+            return fetcher.fetch(message.file().url(), maxBytes);
         } catch (FileNotFetchedException e) {
-            throw notFetched(exchange, message.file().url(), e);
+            throw notFetched(turn.conversationId(), message.file().url(), e);
         }
     }
 
-    /** The multipart body with one part named {@code file}. */
-    public HttpEntity multipart(Exchange exchange) {
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
+    /** The multipart body with one part named {@code file}: the downloaded bytes of the message's file. */
+    public HttpEntity multipart(ClientMessage message, FileFetcher.FetchedFile file) {
         String name = message.file().name() != null ? message.file().name() : fileNameOf(message.file().url());
+        String type = file.contentType() == null ? "application/octet-stream" : file.contentType();
         return MultipartEntityBuilder.create()
-                .addBinaryBody("file", exchange.getProperty("clientFileBytes", byte[].class),
-                        ContentType.parseLenient(exchange.getProperty("clientFileType", String.class)), name)
+                .addBinaryBody("file", file.bytes(), ContentType.parseLenient(type), name)
                 .build();
     }
 
-    /** One answer for every failure (no cause attached: an I/O cause would make the route retry it). */
-    static ProblemException notFetched(Exchange exchange, String url, FileNotFetchedException e) {
-        log.warn("conversation={} file not fetched: {} (url {})", exchange.getProperty("conversationId", String.class),
+    /** One answer for every failure, the reason in the log (no cause attached: an I/O cause would make the route retry it). */
+    static ClientFileRefusedException notFetched(String conversationId, String url, FileNotFetchedException e) {
+        log.warn("conversation={} file not fetched: {} (url {})", conversationId,
                 LoggedUrl.text(e.reason()), LoggedUrl.of(url));
-        return ProblemException.invalidRequest(NOT_FETCHED, null);
-    }
-
-    private ProblemException tooLarge() {
-        return new ProblemException(413, "payload-too-large", "File too large",
-                "The file is larger than handoff.relay.max-file-size (" + maxBytes + " bytes)", null);
+        return ClientFileRefusedException.notFetched();
     }
 
     static String fileNameOf(String url) {

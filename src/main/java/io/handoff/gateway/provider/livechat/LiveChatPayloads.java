@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.Handoff;
 import io.handoff.gateway.conversation.ProviderAccounts;
 import io.handoff.gateway.conversation.SwitchRequest;
 import io.handoff.gateway.routing.Destination;
@@ -33,8 +33,8 @@ public class LiveChatPayloads {
         this.accounts = accounts;
     }
 
-    public Map<String, Object> groupStatuses(Exchange exchange) {
-        return Map.of("group_ids", groupIds(exchange));
+    public Map<String, Object> groupStatuses(Destination destination) {
+        return Map.of("group_ids", groupIds(destination));
     }
 
     /** True when none of the destination's groups accepts chats now ({@code online} or {@code online_for_queue}). */
@@ -47,8 +47,7 @@ public class LiveChatPayloads {
     }
 
     /** {@code update_customer} body from the switch's customer and attributes, or null when there is nothing to say. */
-    public Map<String, Object> customerDetails(Exchange exchange) {
-        SwitchRequest request = request(exchange);
+    public Map<String, Object> customerDetails(SwitchRequest request) {
         Map<String, Object> body = new LinkedHashMap<>();
         if (request.customer() != null && request.customer().name() != null) {
             body.put("name", request.customer().name());
@@ -71,24 +70,26 @@ public class LiveChatPayloads {
         return accounts.find(conversationId, LiveChatTokens.PROVIDER).map(ProviderAccounts.Account::chatId).orElse(null);
     }
 
-    public Map<String, Object> startChat(Exchange exchange) {
+    /** {@code start_chat}; {@code exchangeId} names the initial events when the switch has no requestId. */
+    public Map<String, Object> startChat(Handoff handoff, String exchangeId) {
         Map<String, Object> chat = new LinkedHashMap<>();
-        chat.put("access", Map.of("group_ids", groupIds(exchange)));
-        chat.put("thread", Map.of("events", initialEvents(exchange)));
+        chat.put("access", Map.of("group_ids", groupIds(handoff.destination())));
+        chat.put("thread", Map.of("events", initialEvents(handoff, exchangeId)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("chat", chat);
-        body.put("continuous", request(exchange).switchData().ignoreOffline()); // true: no online group required
+        body.put("continuous", handoff.switchRequest().switchData().ignoreOffline()); // true: no online group required
         return body;
     }
 
-    public Map<String, Object> resumeChat(Exchange exchange) {
+    /** {@code resume_chat} of the customer's one chat. */
+    public Map<String, Object> resumeChat(Handoff handoff, String chatId, String exchangeId) {
         Map<String, Object> chat = new LinkedHashMap<>();
-        chat.put("id", exchange.getProperty("livechatChatId", String.class));
-        chat.put("access", Map.of("group_ids", groupIds(exchange)));
-        chat.put("thread", Map.of("events", initialEvents(exchange)));
+        chat.put("id", chatId);
+        chat.put("access", Map.of("group_ids", groupIds(handoff.destination())));
+        chat.put("thread", Map.of("events", initialEvents(handoff, exchangeId)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("chat", chat);
-        body.put("continuous", request(exchange).switchData().ignoreOffline());
+        body.put("continuous", handoff.switchRequest().switchData().ignoreOffline());
         return body;
     }
 
@@ -99,9 +100,8 @@ public class LiveChatPayloads {
     }
 
     /** The initial events as {@code send_event} bodies, for a chat that is still active. */
-    public List<Map<String, Object>> sendEvents(Exchange exchange) {
-        String chatId = exchange.getProperty("livechatChatId", String.class);
-        return initialEvents(exchange).stream()
+    public List<Map<String, Object>> sendEvents(Handoff handoff, String chatId, String exchangeId) {
+        return initialEvents(handoff, exchangeId).stream()
                 .map(event -> Map.<String, Object>of("chat_id", chatId, "event", event))
                 .toList();
     }
@@ -115,9 +115,9 @@ public class LiveChatPayloads {
         return String.join(",", config.chatActiveErrorTypes());
     }
 
-    List<Map<String, Object>> initialEvents(Exchange exchange) {
-        SwitchRequest request = request(exchange);
-        String idPrefix = "handoff:" + (request.requestId() != null ? request.requestId() : exchange.getExchangeId()) + ":";
+    List<Map<String, Object>> initialEvents(Handoff handoff, String exchangeId) {
+        SwitchRequest request = handoff.switchRequest();
+        String idPrefix = "handoff:" + (request.requestId() != null ? request.requestId() : exchangeId) + ":";
         List<Map<String, Object>> events = new ArrayList<>();
         request.operatorLines(botLinePrefix).forEach(text -> addMessage(events, idPrefix, text));
         return events;
@@ -134,11 +134,7 @@ public class LiveChatPayloads {
         }
     }
 
-    private static List<Integer> groupIds(Exchange exchange) {
-        return exchange.getProperty("destination", Destination.class).groupIds().stream().map(Integer::valueOf).toList();
-    }
-
-    private static SwitchRequest request(Exchange exchange) {
-        return exchange.getProperty("switchRequest", SwitchRequest.class);
+    private static List<Integer> groupIds(Destination destination) {
+        return destination.groupIds().stream().map(Integer::valueOf).toList();
     }
 }

@@ -28,6 +28,8 @@ import io.handoff.gateway.provider.TokenCache;
 public class LiveChatTokens implements TokenCache {
 
     public static final String PROVIDER = LiveChatProvider.NAME;
+    /** LiveChat's own exchange property: the conversation whose customer the calls are made as (set by the LiveChat flow routes). */
+    static final String CONVERSATION_PROPERTY = "livechatConversationId";
     private static final Logger log = LoggerFactory.getLogger(LiveChatTokens.class);
 
     /** A bearer token and the moment it stops being used. */
@@ -55,20 +57,17 @@ public class LiveChatTokens implements TokenCache {
 
     // ---- agent token
 
-    /** Sets exchange property {@code livechatAgentToken} when a static or still-fresh token is at hand. */
-    public void useAgentToken(Exchange exchange) {
+    /** The static or still-fresh agent token, or null when it must be refreshed. */
+    public String cachedAgentToken() {
         if (blankToNull(config.agentToken()) != null) {
-            exchange.setProperty("livechatAgentToken", config.agentToken());
-            return;
+            return config.agentToken();
         }
         if (blankToNull(config.refreshToken()) == null || blankToNull(config.clientSecret()) == null) {
             throw ProviderException.notConfigured("LiveChat", "LiveChat credentials are not configured: set handoff.livechat.agent-token, or "
                             + "handoff.livechat.refresh-token and handoff.livechat.client-secret");
         }
         Token token = agentToken;
-        if (token != null && clock.millis() < token.renewAtMillis()) {
-            exchange.setProperty("livechatAgentToken", token.value());
-        }
+        return token != null && clock.millis() < token.renewAtMillis() ? token.value() : null;
     }
 
     /** Form body of {@code POST /v2/token} with {@code grant_type=refresh_token}. */
@@ -77,54 +76,56 @@ public class LiveChatTokens implements TokenCache {
                 "client_id", clientId(), "client_secret", config.clientSecret()));
     }
 
-    public void agentTokenRefreshed(Exchange exchange, Map<String, Object> body) {
+    /** Caches the refreshed agent token; returns it. */
+    public String agentTokenRefreshed(Map<String, Object> body) {
         String token = requireText(body, "access_token");
         agentToken = new Token(token, renewAt(body));
         agentRefreshes.incrementAndGet();
         learnOrganizationId(body);
-        exchange.setProperty("livechatAgentToken", token);
         log.info("LiveChat agent token refreshed");
+        return token;
     }
 
     // ---- customer token
 
-    /** Sets {@code livechatCustomerToken} when the conversation's customer token is cached and fresh. */
-    public void useCustomerToken(Exchange exchange) {
-        Token token = customerTokens.get(conversationId(exchange));
+    /** The conversation's customer token when cached and fresh, else null (a grant is needed). */
+    public String cachedCustomerToken(String conversationId) {
+        Token token = customerTokens.get(conversationId);
         if (token != null && clock.millis() < token.renewAtMillis()) {
             cacheHits.incrementAndGet();
-            exchange.setProperty("livechatCustomerToken", token.value());
+            return token.value();
         }
+        return null;
     }
 
     /** JSON body of the agent_token grant; a known customer is named by its entity_id. */
-    public Map<String, Object> customerGrantRequest(Exchange exchange) {
+    public Map<String, Object> customerGrantRequest(String conversationId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("grant_type", "agent_token");
         body.put("client_id", clientId());
         body.put("response_type", "token");
-        accounts.find(conversationId(exchange), PROVIDER)
+        accounts.find(conversationId, PROVIDER)
                 .map(ProviderAccounts.Account::customerId)
                 .ifPresent(entityId -> body.put("entity_id", entityId));
         return body;
     }
 
-    public void customerGranted(Exchange exchange, Map<String, Object> body) {
-        String conversationId = conversationId(exchange);
+    /** Caches the granted customer token and keeps the customer's entity_id; returns the token. */
+    public String customerGranted(String conversationId, Map<String, Object> body) {
         String token = requireText(body, "access_token");
         String entityId = requireText(body, "entity_id");
         customerTokens.put(conversationId, new Token(token, renewAt(body)));
         customerGrants.incrementAndGet();
         accounts.saveCustomer(conversationId, PROVIDER, entityId);
         learnOrganizationId(body);
-        exchange.setProperty("livechatCustomerToken", token);
         log.info("conversation={} LiveChat customer token granted", conversationId);
+        return token;
     }
 
     /** Drops what LiveChat refused, so the retried call obtains fresh tokens (see livechat-reauth in error-handling.yaml). */
     public void dropTokens(Exchange exchange) {
         authenticationFailures.incrementAndGet();
-        String conversationId = exchange.getProperty("conversationId", String.class);
+        String conversationId = exchange.getProperty(CONVERSATION_PROPERTY, String.class);
         if (conversationId != null) {
             customerTokens.remove(conversationId);
         }
@@ -152,11 +153,9 @@ public class LiveChatTokens implements TokenCache {
 
     // ---- organization id
 
-    /** Sets {@code livechatOrganizationId} when known (configured, or learned from a grant). */
-    public void useOrganizationId(Exchange exchange) {
-        if (organizationId != null) {
-            exchange.setProperty("livechatOrganizationId", organizationId);
-        }
+    /** The organization id when known (configured, or learned from a grant), else null. */
+    public String knownOrganizationId() {
+        return organizationId;
     }
 
     public String licenseId() {
@@ -167,12 +166,13 @@ public class LiveChatTokens implements TokenCache {
         return licenseId;
     }
 
-    public void organizationFound(Exchange exchange, Map<String, Object> body) {
+    /** Learns the organization id from get_dynamic_configuration; returns it. */
+    public String organizationFound(Map<String, Object> body) {
         learnOrganizationId(body);
         if (organizationId == null) {
             throw ProviderException.notConfigured("LiveChat", "LiveChat get_dynamic_configuration returned no organization_id");
         }
-        exchange.setProperty("livechatOrganizationId", organizationId);
+        return organizationId;
     }
 
     @Override
@@ -223,10 +223,6 @@ public class LiveChatTokens implements TokenCache {
             throw ProviderException.notConfigured("LiveChat", "handoff.livechat.client-id is not configured");
         }
         return config.clientId();
-    }
-
-    private static String conversationId(Exchange exchange) {
-        return exchange.getProperty("conversationId", String.class);
     }
 
     private static String requireText(Map<String, Object> body, String field) {

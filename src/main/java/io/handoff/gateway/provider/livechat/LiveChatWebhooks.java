@@ -14,9 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.handoff.gateway.conversation.OperatorEvent;
+import io.handoff.gateway.conversation.OperatorWebhook;
 import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.provider.WebhookBodies;
 import io.handoff.gateway.provider.WebhookRejectedException;
 
 /**
@@ -43,9 +44,9 @@ public class LiveChatWebhooks {
         }
     }
 
-    /** Verifies the envelope; the operator event, or null when the webhook is not for the bot. */
-    public OperatorEvent accept(String body) {
-        JsonNode envelope = StrictJson.readObject(json.reader(), body);
+    /** Verifies the envelope; the webhook flow's context: the operator event, or nothing when the webhook is not for the bot. */
+    public OperatorWebhook accept(String body) {
+        JsonNode envelope = WebhookBodies.readObject(json, "livechat", body);
         if (!envelope.path("action").isTextual() || !envelope.path("payload").isObject()) {
             throw WebhookRejectedException.malformed("livechat", "Not a LiveChat webhook: action and payload are required");
         }
@@ -54,7 +55,8 @@ public class LiveChatWebhooks {
             log.warn("LiveChat webhook {} refused: wrong secret_key", envelope.path("action").asText());
             throw WebhookRejectedException.wrongSecret("livechat", "Wrong secret_key");
         }
-        return toOperatorEvent(envelope.path("action").asText(), envelope.path("payload")).orElse(null);
+        return toOperatorEvent(envelope.path("action").asText(), envelope.path("payload")).map(OperatorWebhook::of)
+                .orElse(OperatorWebhook.NOTHING);
     }
 
     Optional<OperatorEvent> toOperatorEvent(String action, JsonNode payload) {

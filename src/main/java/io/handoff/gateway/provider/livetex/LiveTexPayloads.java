@@ -6,14 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.ClientTurn;
 import io.handoff.gateway.conversation.Conversation;
+import io.handoff.gateway.conversation.Handoff;
+import io.handoff.gateway.conversation.OperatorWebhook;
 import io.handoff.gateway.conversation.ProviderAccounts;
 import io.handoff.gateway.provider.ProviderException;
 import io.handoff.gateway.conversation.SwitchRequest;
@@ -80,13 +82,11 @@ public class LiveTexPayloads {
         return online;
     }
 
-    public Map<String, Object> selectDestination(Exchange exchange) {
-        String conversationId = exchange.getProperty("conversationId", String.class);
-        SwitchRequest request = exchange.getProperty("switchRequest", SwitchRequest.class);
-        String department = exchange.getProperty("livetexDepartment", String.class);
-        if (department == null) {
-            department = exchange.getProperty("destination", Destination.class).groupIds().get(0);
-        }
+    /** {@code selectDestination} in the online department, else (ignoreOffline) the destination's first. */
+    public Map<String, Object> selectDestination(Handoff handoff, String onlineDepartment) {
+        String conversationId = handoff.conversationId();
+        SwitchRequest request = handoff.switchRequest();
+        String department = onlineDepartment != null ? onlineDepartment : handoff.destination().groupIds().get(0);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user_id", userId(conversationId));
         body.put("destination_type", DEPARTMENT);
@@ -100,27 +100,30 @@ public class LiveTexPayloads {
     }
 
     /** The transcript and first message as {@code sendText} bodies, in order. */
-    public List<Map<String, Object>> initialTexts(Exchange exchange) {
-        String userId = userId(exchange.getProperty("conversationId", String.class));
-        SwitchRequest request = exchange.getProperty("switchRequest", SwitchRequest.class);
-        return request.operatorLines(botLinePrefix).stream()
+    public List<Map<String, Object>> initialTexts(Handoff handoff) {
+        String userId = userId(handoff.conversationId());
+        return handoff.switchRequest().operatorLines(botLinePrefix).stream()
                 .map(text -> Map.<String, Object>of("user_id", userId, "text", text)).toList();
     }
 
-    /** The appeal is open: the conversation's LiveTex user is kept (for the webhooks) and is its provider chat id. */
-    public String handoffOpened(String conversationId) {
+    /**
+     * The appeal is open: the conversation's LiveTex user is kept (for the webhooks) and is its provider
+     * chat id (LiveTex has no threads). Returns the handoff with the chat opened.
+     */
+    public Handoff handoffOpened(Handoff handoff) {
+        String conversationId = handoff.conversationId();
         String userId = userId(conversationId);
         accounts.saveCustomer(conversationId, PROVIDER, userId);
         accounts.saveChat(conversationId, PROVIDER, userId);
-        return userId;
+        return handoff.chatOpened(userId, null);
     }
 
     // ---- relay
 
-    public Map<String, Object> clientMessage(Exchange exchange) {
-        ClientMessage message = exchange.getProperty("clientMessage", ClientMessage.class);
+    public Map<String, Object> clientMessage(ClientTurn turn) {
+        ClientMessage message = turn.message();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user_id", userOf(exchange));
+        body.put("user_id", turn.providerChatId());
         if (message.isFile()) {
             body.put("url", message.file().url()); // LiveTex takes files by URL
             if (message.file().name() != null) {
@@ -136,13 +139,13 @@ public class LiveTexPayloads {
     }
 
     /** LiveTex has no close call: the operator is told in words (lastMessage, the bot's text, or the close note). */
-    public Map<String, Object> closingNote(Exchange exchange) {
-        String text = exchange.getProperty("closingText", String.class);
-        return Map.of("user_id", userOf(exchange), "text", text != null ? text : config.closeNote());
+    public Map<String, Object> closingNote(ClientTurn turn) {
+        String text = turn.closingText();
+        return Map.of("user_id", turn.providerChatId(), "text", text != null ? text : config.closeNote());
     }
 
     /** A {@code SelectDestination} webhook: the conversation's destination is selected again, as at the handoff. */
-    public Map<String, Object> reselect(LiveTexWebhooks.Reselect reselect) throws JsonProcessingException {
+    public Map<String, Object> reselect(OperatorWebhook.Reselect reselect) throws JsonProcessingException {
         Conversation conversation = reselect.conversation();
         SwitchRequest.Switch handoff = json.readValue(conversation.handoffJson(), SwitchRequest.Switch.class);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -161,9 +164,5 @@ public class LiveTexPayloads {
     public Map<String, Object> setWebhook() {
         return Map.of("url", config.publicUrl().replaceAll("/+$", "") + "/webhooks/livetex",
                 "webhook_key", config.webhookKey() == null ? "" : config.webhookKey());
-    }
-
-    private static String userOf(Exchange exchange) {
-        return exchange.getProperty("conversation", Conversation.class).providerChatId();
     }
 }

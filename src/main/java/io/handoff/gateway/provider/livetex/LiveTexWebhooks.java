@@ -16,16 +16,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.gateway.conversation.Conversation;
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvent;
+import io.handoff.gateway.conversation.OperatorWebhook;
 import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
-import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.provider.WebhookBodies;
 import io.handoff.gateway.provider.WebhookRejectedException;
 import io.handoff.gateway.routing.Destinations;
 
 /**
  * LiveTex webhooks (reference §2.3): {@code webhook_key} compared in constant time, then mapped to an
  * {@link OperatorEvent}: TextMessage, FileMessage, Closed, HoldMessage (an operator-side message with no
- * operator). SelectDestination asks the gateway to choose the group again ({@link Reselect});
+ * operator). SelectDestination asks the gateway to choose the group again ({@link OperatorWebhook.Reselect});
  * MessageDelivered is only logged.
  */
 @Component("livetexWebhooks")
@@ -49,18 +50,12 @@ public class LiveTexWebhooks {
         this.json = json;
     }
 
-    /** What a LiveTex webhook asks of the gateway: an operator event to store, or to select a destination again, or nothing. */
-    public record Outcome(OperatorEvent event, Reselect reselect) {
-        static final Outcome NOTHING = new Outcome(null, null);
-    }
-
-    /** Select the conversation's destination again ({@code SelectDestination}), in {@code department}. */
-    public record Reselect(String conversationId, Conversation conversation, String department) {
-    }
-
-    /** Verifies {@code webhook_key} and maps the webhook. */
-    public Outcome accept(String body) {
-        JsonNode webhook = StrictJson.readObject(json.reader(), body);
+    /**
+     * Verifies {@code webhook_key} and maps the webhook to what it asks of the gateway (the webhook flow's
+     * context): an operator event to store, or to select a destination again, or nothing.
+     */
+    public OperatorWebhook accept(String body) {
+        JsonNode webhook = WebhookBodies.readObject(json, "livetex", body);
         if (!webhook.path("type").isTextual()) {
             throw WebhookRejectedException.malformed("livetex", "Not a LiveTex webhook: type is required");
         }
@@ -74,13 +69,13 @@ public class LiveTexWebhooks {
                 : accounts.conversationOfChat(LiveTexPayloads.PROVIDER, userId);
         if (conversationId.isEmpty()) {
             log.info("LiveTex webhook {} for unknown user: ignored", webhook.path("type").asText());
-            return Outcome.NOTHING;
+            return OperatorWebhook.NOTHING;
         }
         String type = webhook.path("type").asText();
         if (type.equals("SelectDestination")) {
-            return new Outcome(null, reselect(conversationId.get()));
+            return OperatorWebhook.reselecting(reselect(conversationId.get()));
         }
-        return new Outcome(toOperatorEvent(conversationId.get(), type, webhook).orElse(null), null);
+        return toOperatorEvent(conversationId.get(), type, webhook).map(OperatorWebhook::of).orElse(OperatorWebhook.NOTHING);
     }
 
     static Optional<OperatorEvent> toOperatorEvent(String conversationId, String type, JsonNode webhook) {
@@ -130,11 +125,11 @@ public class LiveTexWebhooks {
     }
 
     /** Only a conversation still in its handoff is placed again, in its own destination's department. */
-    private Reselect reselect(String conversationId) {
+    private OperatorWebhook.Reselect reselect(String conversationId) {
         return conversations.find(conversationId).filter(c -> c.inHandoff())
                 .flatMap(conversation -> destinations.find(conversation.destination()).map(destination -> {
                     log.info("conversation={} LiveTex asks for a destination: selecting {} again", conversationId, destination.name());
-                    return new Reselect(conversationId, conversation, destination.groupIds().get(0));
+                    return new OperatorWebhook.Reselect(conversationId, conversation, destination.groupIds().get(0));
                 })).orElse(null);
     }
 

@@ -1,0 +1,50 @@
+package io.handoff.gateway.conversation;
+
+import io.handoff.gateway.api.ConversationScoped;
+
+/**
+ * The client-message and client-close flows' context, exchange property {@code turn}: one message (or
+ * the close) of a conversation in a handoff. Immutable; each step that learns something writes a new one,
+ * visibly in the YAML ({@code setProperty name: turn}).
+ *
+ * <pre>
+ *   conversationId     client-message / client-close-request (the path's {id})
+ *   message            client-message (parse-client-message)
+ *   closingText        client-close-request (the bot's text, else the switch's lastMessage), or
+ *                      client-message (a close phrase: the switch's lastMessage)
+ *   conversation,      after require-handoff (the conversation in its handoff, and the switch it was
+ *   handoffSwitch      handed off with); read by provider-dispatch and the provider's relay / close
+ *   duplicate          client-message (claim-message-id): a repeated messageId, not sent again
+ * </pre>
+ */
+public record ClientTurn(String conversationId, ClientMessage message, String closingText,
+                         Conversation conversation, SwitchRequest.Switch handoffSwitch, boolean duplicate)
+        implements ConversationScoped {
+
+    public static final String PROPERTY = "turn";
+
+    public static ClientTurn of(String conversationId) {
+        return new ClientTurn(conversationId, null, null, null, null, false);
+    }
+
+    public ClientTurn withMessage(ClientMessage parsed) {
+        return new ClientTurn(conversationId, parsed, closingText, conversation, handoffSwitch, duplicate);
+    }
+
+    public ClientTurn withClosingText(String text) {
+        return new ClientTurn(conversationId, message, text, conversation, handoffSwitch, duplicate);
+    }
+
+    public ClientTurn withConversation(Conversation inHandoff, SwitchRequest.Switch switchData) {
+        return new ClientTurn(conversationId, message, closingText, inHandoff, switchData, duplicate);
+    }
+
+    public ClientTurn withDuplicate(boolean repeated) {
+        return new ClientTurn(conversationId, message, closingText, conversation, handoffSwitch, repeated);
+    }
+
+    /** The conversation's chat on its provider (LiveChat's chat id, LiveTex's user id). */
+    public String providerChatId() {
+        return conversation.providerChatId();
+    }
+}
