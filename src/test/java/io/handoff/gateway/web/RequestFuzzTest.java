@@ -200,7 +200,8 @@ class RequestFuzzTest {
                 case 6 -> body = randomJson(random).getBytes(StandardCharsets.UTF_8);
                 case 7 -> body = randomBytes(random);
                 case 8 -> body = deepNesting(random);
-                default -> target = target + pick(random, "?x=%zz", "?after=%00", "#frag", "?wait=1&wait=2", "?" + "q".repeat(3000));
+                default -> target = target + pick(random, "?x=%zz", "?after=%00", "?%00=1", "?a%0Ab=1", "#frag", "?wait=1&wait=2",
+                        "?" + "q".repeat(3000));
             }
         }
         if (target.contains("#")) {

@@ -93,6 +93,9 @@ class RequestSpellingTest {
                 Arguments.of("GET", "/api/v1/conversations/spell%001"),
                 Arguments.of("GET", "/api/v1/conversations/spell%zz"),
                 Arguments.of("GET", "/api/v1/conversations/spell%251"),
+                Arguments.of("POST", "/webhooks/livetex?%00=1"),
+                Arguments.of("POST", "/jaicp/shop-channel-key/sendText?a%0Ab=1"),
+                Arguments.of("POST", "/webhooks/livechat?x=%07"),
                 Arguments.of("GET", "/api/v1/conversations/" + "a".repeat(10_000)),
                 Arguments.of("POST", "/webhooks;x/livechat"),
                 Arguments.of("POST", "/jaicp;x/shop-channel-key/sendText"));
@@ -146,6 +149,12 @@ class RequestSpellingTest {
         RawHttp.Response response = RawHttp.send(port, method, target, json(), HANDOFF.getBytes(StandardCharsets.UTF_8));
         assertProblem(response, 401);
         assertThat(response.headers().get("www-authenticate")).isEqualTo("Bearer");
+    }
+
+    @Test
+    void aQueryWithControlCharactersIsRefusedOnTheBotApiToo() {
+        assertProblem(refused("GET", "/api/v1/conversations/spell-1/events?%00=1", jsonWithKey()), 400);
+        assertProblem(refused("POST", "/api/v1/handoffs?a%0Ab=1", jsonWithKey()), 400);
     }
 
     @Test

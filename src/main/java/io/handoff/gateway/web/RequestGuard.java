@@ -22,20 +22,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import io.handoff.gateway.HandoffProperties;
 
 /**
- * Bounds and checks every request body before anything reads it: at most {@code handoff.api.max-body-bytes}
+ * Refuses a query string with control characters (400: the firewall would refuse such a parameter name
+ * only when something reads it, deep in a route, as a 500), then bounds and checks every request body
+ * before anything reads it: at most {@code handoff.api.max-body-bytes}
  * (413, whatever the path's spelling, since it runs behind the firewall on the normalised path), well-formed
  * UTF-8 for JSON and text (400), and JSON on the bot API (415). The body is read once, here, and replayed.
  * Paths in {@code handoff.api.max-body-exempt-paths} (the sandbox's upload_file) keep their own limits.
  * Not a Spring bean on purpose: as a bean Spring Boot would also run it as a servlet filter, before the firewall.
  */
-class RequestBodyGuard extends OncePerRequestFilter {
+class RequestGuard extends OncePerRequestFilter {
 
     private static final RequestMatcher BOT_API = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
 
     private final long maxBodyBytes;
     private final RequestMatcher exempt;
 
-    RequestBodyGuard(HandoffProperties.Api api) {
+    RequestGuard(HandoffProperties.Api api) {
         this.maxBodyBytes = api.maxBodyBytes().toBytes();
         List<RequestMatcher> exemptPaths = api.maxBodyExemptPaths().stream()
                 .map(p -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(p)).toList();
@@ -45,6 +47,11 @@ class RequestBodyGuard extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (hasControlCharacters(request.getQueryString())) {
+            ProblemJson.write(response, 400, "invalid-request", "Invalid request",
+                    "The query string has control characters (%00-%1F, %7F)");
+            return;
+        }
         boolean chunked = request.getHeader("Transfer-Encoding") != null;
         if ((request.getContentLengthLong() <= 0 && !chunked) || exempt.matches(request)) {
             chain.doFilter(request, response);
@@ -95,6 +102,27 @@ class RequestBodyGuard extends OncePerRequestFilter {
         }
         String type = contentType.toLowerCase(Locale.ROOT);
         return type.startsWith("application/json") || type.contains("+json") || type.startsWith("text/");
+    }
+
+    /** Control characters in a raw query string, as they are or percent-encoded. */
+    static boolean hasControlCharacters(String query) {
+        if (query == null) {
+            return false;
+        }
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+            if (c == '%' && i + 2 < query.length()) {
+                int high = Character.digit(query.charAt(i + 1), 16);
+                int low = Character.digit(query.charAt(i + 2), 16);
+                if (high >= 0 && low >= 0 && (high < 2 || (high == 7 && low == 15))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static boolean isUtf8(byte[] bytes) {
