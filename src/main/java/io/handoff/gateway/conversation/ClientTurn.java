@@ -35,6 +35,15 @@ public record ClientTurn(String conversationId, ClientMessage message, String cl
         return new ClientTurn(conversationId, message, text, conversation, handoffSwitch, duplicate);
     }
 
+    /**
+     * The switch's {@code lastMessage} as the client's last words. Taken here, not passed as
+     * {@code withClosingText(${...lastMessage})}: Camel's argument binding would strip quotes from the text
+     * and read the text {@code null} as no text.
+     */
+    public ClientTurn withSwitchLastMessage() {
+        return withClosingText(handoffSwitch == null ? null : handoffSwitch.lastMessage());
+    }
+
     public ClientTurn withConversation(Conversation inHandoff, SwitchRequest.Switch switchData) {
         return new ClientTurn(conversationId, message, closingText, inHandoff, switchData, duplicate);
     }

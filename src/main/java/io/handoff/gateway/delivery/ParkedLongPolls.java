@@ -98,6 +98,9 @@ public class ParkedLongPolls implements SmartLifecycle {
         poll.result.onError(error -> release(poll));
         try {
             poll.expiry = scheduler.schedule(() -> answer(poll, List.of()), waitMillis, TimeUnit.MILLISECONDS);
+            if (poll.released.get()) {
+                poll.expiry.cancel(false); // answered by an event between parking and here: no timer to keep
+            }
         } catch (RejectedExecutionException stopped) {
             release(poll);
             return Parking.STOPPING;

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,6 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.handoff.gateway.api.ApiResponse;
 import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.api.StrictJson;
+import io.handoff.gateway.files.FileNotFetchedException;
+import io.handoff.gateway.files.FileUrlPolicy;
+import io.handoff.gateway.files.LoggedUrl;
 import io.handoff.gateway.intake.SwitchRequestParser;
 import io.handoff.gateway.routing.Destination;
 
@@ -27,14 +32,18 @@ import io.handoff.gateway.routing.Destination;
 @Component("jaicpRequests")
 public class JaicpRequests {
 
+    private static final Logger log = LoggerFactory.getLogger(JaicpRequests.class);
+
     private final ObjectMapper json;
     private final JaicpChannels channels;
     private final ApiResponse response;
+    private final FileUrlPolicy outboundUrls;
 
-    public JaicpRequests(ObjectMapper json, JaicpChannels channels, ApiResponse response) {
+    public JaicpRequests(ObjectMapper json, JaicpChannels channels, ApiResponse response, FileUrlPolicy outboundUrls) {
         this.json = json;
         this.channels = channels;
         this.response = response;
+        this.outboundUrls = outboundUrls;
     }
 
     /** {@code setWebhook {url}}: where this channel's operator events go from now on. */
@@ -43,6 +52,15 @@ public class JaicpRequests {
         String url = body.path("url").asText("");
         if (!url.matches("(?i)https?://.+")) {
             throw ProblemException.invalidRequest("url must be an http(s) URL", null);
+        }
+        try {
+            // the gateway will POST every operator event there: the same rule as for the files it fetches (§10)
+            outboundUrls.check(url);
+        } catch (FileNotFetchedException refused) {
+            log.warn("jaicp channel={} setWebhook refused: {} (url {})", exchange.getProperty("jaicpChannel", String.class),
+                    refused.reason(), LoggedUrl.of(url));
+            throw ProblemException.invalidRequest("url must be an address the gateway may call: a public host, or one "
+                    + "listed in handoff.files.allowed-hosts", null);
         }
         channels.saveWebhook(exchange.getProperty("jaicpChannel", String.class), url);
     }

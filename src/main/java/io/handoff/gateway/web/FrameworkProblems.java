@@ -7,11 +7,14 @@ import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.apache.catalina.connector.ClientAbortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -34,6 +37,17 @@ public class FrameworkProblems {
 
     @ExceptionHandler(Exception.class)
     public void problem(Exception exception, HttpServletResponse response) throws IOException {
+        if (exception instanceof AsyncRequestNotUsableException || exception instanceof ClientAbortException) {
+            log.debug("the client went away before its answer: {}", exception.toString());
+            return; // nobody is left to read an answer
+        }
+        if (exception instanceof AsyncRequestTimeoutException) {
+            log.warn("a request outlived spring.mvc.async.request-timeout; answered 503");
+            response.setHeader("Retry-After", String.valueOf(BUSY_RETRY_AFTER_SECONDS));
+            ProblemJson.write(response, ProblemJson.body(503, "gateway-busy", "Gateway busy",
+                    "The request took longer than the gateway waits for an answer; try again"));
+            return;
+        }
         if (exception instanceof ErrorResponse refusal && refusal.getStatusCode().value() < 500) {
             refusal.getHeaders().forEach((name, values) -> values.forEach(v -> response.addHeader(name, v))); // Allow, Accept
             String detail = refusal.getBody().getDetail();

@@ -2,6 +2,7 @@ package io.handoff.gateway.web;
 
 import java.util.Map;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -23,10 +24,16 @@ public class ProblemErrorController implements ErrorController {
     @RequestMapping("/error")
     public ResponseEntity<Map<String, Object>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer i && i >= 400 ? i : 500;
-        String detail = status >= 500
+        if (request.getDispatcherType() != DispatcherType.ERROR || !(code instanceof Integer)) {
+            // called as a page of its own: there is no error to describe
+            return ResponseEntity.status(404).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(ProblemJson.forStatus(404, "No such path"));
+        }
+        int status = (Integer) code >= 400 ? (Integer) code : 500;
+        HttpStatus known = HttpStatus.resolve(status);
+        String detail = status >= 500 || known == null
                 ? "The gateway failed to answer this request"
-                : HttpStatus.valueOf(status).getReasonPhrase();
+                : known.getReasonPhrase();
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(ProblemJson.forStatus(status, detail));
     }

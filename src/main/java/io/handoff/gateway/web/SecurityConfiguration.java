@@ -35,7 +35,8 @@ import io.handoff.gateway.HandoffProperties;
  *   <li>the bot API ({@code /api/**}) and anything not listed as public need a Bearer key of
  *       {@code handoff.api.keys} (deny by default: a route added later is closed until listed);</li>
  *   <li>the platforms' webhooks and the JAICP door are public here: they carry their own secrets,
- *       checked in their routes; so are health, metrics, the OpenAPI document and the sandbox pages;</li>
+ *       checked in their routes; so are health, metrics, the OpenAPI document and the sandbox pages;
+ *       the container's error page only as the error dispatch of a request;</li>
  *   <li>every body is bounded and well-formed UTF-8 ({@link RequestGuard}), and a key may be rate
  *       limited ({@link ApiRateLimit}).</li>
  * </ul>
@@ -47,7 +48,7 @@ public class SecurityConfiguration {
 
     static final RequestMatcher PUBLIC = new OrRequestMatcher(
             path("/webhooks/**"), path("/jaicp/**"), path("/actuator/**"), path("/api-doc"), path("/api-doc/**"),
-            path("/sandbox/**"), path("/"), path("/error"));
+            path("/sandbox/**"), path("/"));
 
     @Bean
     SecurityFilterChain gatewaySecurity(HttpSecurity http, ApiKeys keys, HandoffProperties properties)
@@ -75,8 +76,8 @@ public class SecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .addFilterAt(bearer, BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(rules -> rules
-                        // re-dispatches of a request already let through (Camel's async answers, error pages)
-                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        // the error page of a request already let through (or refused) by the rules below
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(PUBLIC).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))

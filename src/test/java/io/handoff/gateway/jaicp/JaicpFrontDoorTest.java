@@ -62,7 +62,8 @@ class JaicpFrontDoorTest {
         registry.add("handoff.callback.initial-backoff", () -> "100ms");
         registry.add("handoff.callback.poll-interval", () -> "200ms");
         // LiveTex fetches the client's files itself; the gateway only checks the URL, and this test host has no DNS
-        registry.add("handoff.files.allowed-hosts", () -> "files.example.com");
+        // files.example.com: the test machine has no DNS; 127.0.0.1: the fake JAICP's webhook (any port)
+        registry.add("handoff.files.allowed-hosts", () -> "files.example.com,127.0.0.1");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:jaicp;DB_CLOSE_DELAY=-1");
     }
 
@@ -85,6 +86,16 @@ class JaicpFrontDoorTest {
         LIVETEX.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livetex", "lt");
         jaicp = FakeJaicp.start("http://127.0.0.1:" + port + "/jaicp/" + CHANNEL_KEY);
         assertThat(jaicp.setWebhook().status()).isEqualTo(200);
+    }
+
+    @Test
+    void setWebhookRefusesAnInternalAddressTheGatewayWouldPostEveryEventTo() {
+        for (String internal : new String[] {"http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/hook",
+                "http://[::1]:8080/x", "http://2130706433/x", "file:///etc/passwd"}) {
+            FakeJaicp.Answer refused = jaicp.post("setWebhook", Map.of("url", internal));
+            assertThat(refused.status()).as(internal).isEqualTo(400);
+        }
+        assertThat(jaicp.setWebhook().status()).isEqualTo(200); // its own host is allow-listed here
     }
 
     @Test

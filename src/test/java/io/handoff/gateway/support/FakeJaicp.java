@@ -106,7 +106,8 @@ public final class FakeJaicp implements AutoCloseable {
         server.stop(0);
     }
 
-    private Answer post(String method, Object body) {
+    /** Any Operator API call with any body, as JAICP would send it. */
+    public Answer post(String method, Object body) {
         try {
             return send(HttpRequest.newBuilder(URI.create(apiUrl + "/" + method)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));

@@ -158,6 +158,12 @@ class RequestSpellingTest {
     }
 
     @Test
+    void theContainersErrorPageIsNoPageOfItsOwn() {
+        assertProblem(RawHttp.send(port, "GET", "/error", bearer(), null), 404);
+        assertProblem(RawHttp.send(port, "GET", "/error", Map.of(), null), 401);
+    }
+
+    @Test
     void aWrongKeyOrAnotherSchemeIsRefused() {
         for (String authorization : new String[] {"Bearer wrong-key-0123456789", "Basic " + KEY, KEY, "Bearer ",
                 "Bearer " + KEY + "x", "bearer  " + KEY.substring(1)}) {
