@@ -74,10 +74,6 @@ public class ApiKeys {
         return found < 0 ? Optional.empty() : Optional.of(found);
     }
 
-    public boolean none() {
-        return keys.isEmpty();
-    }
-
     public List<String> startupWarnings() {
         return startupWarnings;
     }
