@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.handoff.gateway.web.ProblemJson;
+
 /**
  * A failure the bot is told about as RFC 9457 problem+json. The slug becomes
  * {@code urn:handoff:problem:<slug>}; slugs are part of the contract (gateway-api.md §3).
@@ -69,11 +71,7 @@ public class ProblemException extends RuntimeException {
 
     public static Map<String, Object> body(int status, String slug, String title, String detail,
                                            Map<String, Object> extensions) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:handoff:problem:" + slug);
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
+        Map<String, Object> problem = ProblemJson.body(status, slug, title, detail);
         if (extensions != null) {
             problem.putAll(extensions);
         }

@@ -56,7 +56,7 @@ public class ProblemResponder implements Processor {
             int status = f.tooLarge() ? 413 : 400;
             log.info("conversation={} refused: {} {}", conversationId, status, f.tooLarge() ? "payload-too-large" : "invalid-request");
             return f.tooLarge()
-                    ? problem(413, "payload-too-large", "File too large", f.getMessage(), null)
+                    ? problem(413, "payload-too-large", "Payload too large", f.getMessage(), null)
                     : problem(400, "invalid-request", "Invalid request", f.getMessage(), null);
         }
         if (cause instanceof WebhookRejectedException w) {
