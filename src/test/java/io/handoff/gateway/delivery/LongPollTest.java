@@ -60,12 +60,7 @@ class LongPollTest {
         registry.add("spring.task.execution.pool.core-size", () -> POOL);
         registry.add("spring.task.execution.pool.max-size", () -> POOL);
         registry.add("handoff.destinations.support.group-ids", () -> "1");
-        registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
-        registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);
-        registry.add("handoff.livechat.client-id", () -> FakeLiveChat.CLIENT_ID);
-        registry.add("handoff.livechat.agent-token", () -> FakeLiveChat.AGENT_TOKEN);
-        registry.add("handoff.livechat.organization-id", () -> FakeLiveChat.ORGANIZATION_ID);
-        registry.add("handoff.livechat.webhook-secret", () -> WEBHOOK_SECRET);
+        LIVECHAT.configure(registry, WEBHOOK_SECRET);
         registry.add("handoff.ops.provider-check.cache-for", () -> "200ms");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:long-poll;DB_CLOSE_DELAY=-1");
     }

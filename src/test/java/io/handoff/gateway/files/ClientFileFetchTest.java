@@ -54,12 +54,7 @@ class ClientFileFetchTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> API_KEY);
         registry.add("handoff.destinations.support.group-ids", () -> "1");
-        registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
-        registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);
-        registry.add("handoff.livechat.client-id", () -> FakeLiveChat.CLIENT_ID);
-        registry.add("handoff.livechat.agent-token", () -> FakeLiveChat.AGENT_TOKEN);
-        registry.add("handoff.livechat.organization-id", () -> FakeLiveChat.ORGANIZATION_ID);
-        registry.add("handoff.livechat.webhook-secret", () -> WEBHOOK_SECRET);
+        LIVECHAT.configure(registry, WEBHOOK_SECRET);
         registry.add("handoff.retry.initial-delay", () -> "20");
         // the file host, and a closed port and a non-HTTP service made reachable on purpose: their failures
         // must look like any other refusal
