@@ -123,6 +123,19 @@ class JaicpFrontDoorTest {
     }
 
     @Test
+    void getDestinationsReportsAProviderThatCannotBeAskedAsOfflineAndKeepsTheOthersAnswers() {
+        LIVETEX.failNext("getDestinations", 1, 500, 500); // asked second: LiveChat's answer, already in, stays
+        JsonNode destinations = jaicp.getDestinations().body().path("destinations");
+        assertThat(destinations.get(0).path("hasOnline").asBoolean()).isTrue();
+        assertThat(destinations.get(1).path("hasOnline").asBoolean()).isFalse();
+
+        LIVECHAT.failNext("get_dynamic_configuration", 1, 500, "internal"); // asked first: LiveTex is still asked
+        destinations = jaicp.getDestinations().body().path("destinations");
+        assertThat(destinations.get(0).path("hasOnline").asBoolean()).isFalse();
+        assertThat(destinations.get(1).path("hasOnline").asBoolean()).isTrue();
+    }
+
+    @Test
     void aConversationOnLiveChatEndToEnd() {
         String user = "u-" + UUID.randomUUID();
         assertThat(jaicp.selectDestination(user, "support", Map.of("targetLine", "support")).status()).isEqualTo(200);
