@@ -1,7 +1,8 @@
--- The client-message queue (gateway-api.md §9): what the bot handed over (answered 202), kept until the
--- provider has it. One row per message or close, in acceptance order per conversation: the increment of
+-- The client-message queue (gateway-api.md §9): what the bot handed over (answered 202) and the provider
+-- does not have yet. One row per message or close, in acceptance order per conversation: the increment of
 -- conversation.last_client_seq locks the conversation row, so seq order is commit order, whichever
--- instance accepted the message.
+-- instance accepted the message. A row is deleted once the provider has it (or the bot was told it never
+-- will), so the table holds only what waits; a messageId is remembered in processed_key (48 h).
 alter table conversation add column last_client_seq bigint not null default 0;
 
 create table client_message (
@@ -18,10 +19,6 @@ create table client_message (
     next_attempt_at  bigint       not null default 0, -- due, or owned by an attempt until then
     owner            varchar(64),                     -- the instance whose attempt owns it
     last_error       varchar(512),
-    done_at          bigint,                          -- delivered, or given up (outcome says which)
-    outcome          varchar(32),                     -- delivered | chatEnded | providerRejected | fileUnavailable | expired
     primary key (conversation_id, seq)
 );
--- one messageId reaches the operator once, whichever instances it was posted to
-create unique index client_message_id on client_message (conversation_id, message_id);
-create index client_message_pending on client_message (done_at, next_attempt_at);
+create index client_message_due on client_message (next_attempt_at);

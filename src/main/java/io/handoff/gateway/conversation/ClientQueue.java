@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,6 +17,9 @@ import io.handoff.gateway.api.ProblemException;
 /**
  * The client-message queue (gateway-api.md §9) on table {@code client_message}: what the bot handed over
  * for the operator, stored before the bot's {@code 202}, and kept until the provider has it.
+ * <p>
+ * A row lives until the provider has the item (or the bot was told it never will), so the table holds
+ * only what waits.
  * <p>
  * Order: each accepted message (or close) takes the next {@code seq} of its conversation by incrementing
  * {@code conversation.last_client_seq}, which locks the conversation row until the commit; so the seq
@@ -30,7 +32,7 @@ public class ClientQueue {
 
     public enum Kind { MESSAGE, CLOSE }
 
-    /** What became of an item that is done. */
+    /** What became of an item that is done (the log's word, and messageUndelivered's reason). */
     public enum Outcome { delivered, chatEnded, providerRejected, fileUnavailable, expired }
 
     /**
@@ -51,7 +53,8 @@ public class ClientQueue {
     public record Accepted(boolean duplicate, String state) {
     }
 
-    static final Duration RETENTION = Duration.ofHours(48);
+    /** processed_key's scope of a conversation's messageIds. */
+    static final String MESSAGE_IDS = "message:";
 
     private static final RowMapper<Item> ITEM = (rs, i) -> new Item(rs.getString("conversation_id"), rs.getLong("seq"),
             Kind.valueOf(rs.getString("kind")), rs.getString("message_id"), rs.getString("body"),
@@ -60,30 +63,34 @@ public class ClientQueue {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final ProcessedKeys keys;
     private final Clock clock;
 
-    public ClientQueue(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+    public ClientQueue(JdbcTemplate jdbc, TransactionTemplate tx, ProcessedKeys keys, Clock clock) {
         this.jdbc = jdbc;
+        this.keys = keys;
         this.tx = tx;
         this.clock = clock;
     }
 
     /**
      * Stores a client message for the operator of the conversation's open handoff: 404 / 409 when there
-     * is none; a {@code messageId} seen before is not stored again (the database decides, also between
-     * instances).
+     * is none; a {@code messageId} seen before (in {@code processed_key}, so the database decides, also
+     * between instances) is not stored again.
      */
     public Accepted accept(String conversationId, String messageId, String messageJson) {
         try {
             return tx.execute(status -> {
                 Map<String, Object> handoff = takeNextSeq(conversationId);
-                if (insert(conversationId, handoff, Kind.MESSAGE, messageId, messageJson)) {
-                    return new Accepted(false, (String) handoff.get("state"));
+                String state = (String) handoff.get("state");
+                if (!keys.firstTime(MESSAGE_IDS + conversationId, messageId)) {
+                    status.setRollbackOnly(); // (on PostgreSQL the failed insert has ended the transaction anyway)
+                    return new Accepted(true, state);
                 }
-                status.setRollbackOnly();
-                return new Accepted(true, (String) handoff.get("state"));
+                insert(conversationId, handoff, Kind.MESSAGE, messageId, messageJson);
+                return new Accepted(false, state);
             });
-        } catch (DuplicateKeyException raced) { // another instance stored the same messageId meanwhile
+        } catch (DuplicateKeyException raced) { // the same messageId stored by another request meanwhile
             return new Accepted(true, stateOf(conversationId));
         }
     }
@@ -94,8 +101,7 @@ public class ClientQueue {
      * no handoff to close.
      */
     public void acceptClose(String conversationId, String closingTextJson) {
-        Map<String, Object> handoff = takeNextSeq(conversationId);
-        insert(conversationId, handoff, Kind.CLOSE, null, closingTextJson);
+        insert(conversationId, takeNextSeq(conversationId), Kind.CLOSE, null, closingTextJson);
     }
 
     /** Runs {@code work} in one transaction: the close is queued and the handoff ended together, or neither. */
@@ -117,18 +123,12 @@ public class ClientQueue {
                 + "from conversation where conversation_id = ?", conversationId);
     }
 
-    /** False when the messageId is already queued for the conversation. */
-    private boolean insert(String conversationId, Map<String, Object> handoff, Kind kind, String messageId, String body) {
-        if (messageId != null && !jdbc.queryForList("select 1 from client_message where conversation_id = ? and message_id = ?",
-                Integer.class, conversationId, messageId).isEmpty()) {
-            return false;
-        }
+    private void insert(String conversationId, Map<String, Object> handoff, Kind kind, String messageId, String body) {
         long now = clock.millis();
         jdbc.update("insert into client_message (conversation_id, seq, kind, message_id, body, destination, provider, "
                         + "provider_chat_id, created_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 conversationId, ((Number) handoff.get("last_client_seq")).longValue(), kind.name(), messageId, body,
                 handoff.get("destination"), handoff.get("provider"), handoff.get("provider_chat_id"), now, now);
-        return true;
     }
 
     private String stateOf(String conversationId) {
@@ -138,15 +138,14 @@ public class ClientQueue {
 
     /** The conversation's oldest item not done yet: it holds back the ones after it. */
     public Optional<Item> head(String conversationId) {
-        return jdbc.query("select * from client_message where conversation_id = ? and done_at is null order by seq limit 1",
+        return jdbc.query("select * from client_message where conversation_id = ? order by seq limit 1",
                 ITEM, conversationId).stream().findFirst();
     }
 
     /** Conversations whose head is due now (new, its backoff over, or its owner's lease run out). */
     public List<String> dueConversations(int limit) {
-        return jdbc.queryForList("select m.conversation_id from client_message m where m.done_at is null "
-                        + "and m.next_attempt_at <= ? and m.seq = (select min(x.seq) from client_message x "
-                        + "where x.conversation_id = m.conversation_id and x.done_at is null) "
+        return jdbc.queryForList("select m.conversation_id from client_message m where m.next_attempt_at <= ? "
+                        + "and m.seq = (select min(x.seq) from client_message x where x.conversation_id = m.conversation_id) "
                         + "order by m.next_attempt_at limit ?",
                 String.class, clock.millis(), limit);
     }
@@ -154,14 +153,13 @@ public class ClientQueue {
     /** Takes the head for one attempt, owned by {@code owner} until {@code leaseMillis} from now; false if someone else has. */
     public boolean claim(Item item, String owner, long leaseMillis) {
         return jdbc.update("update client_message set next_attempt_at = ?, owner = ? where conversation_id = ? and seq = ? "
-                        + "and done_at is null and next_attempt_at = ?",
+                        + "and next_attempt_at = ?",
                 clock.millis() + leaseMillis, owner, item.conversationId(), item.seq(), item.nextAttemptAt()) == 1;
     }
 
-    public void done(Item item, Outcome outcome, String error) {
-        jdbc.update("update client_message set done_at = ?, outcome = ?, attempts = attempts + 1, owner = null, last_error = ? "
-                + "where conversation_id = ? and seq = ?", clock.millis(), outcome.name(), cut(error),
-                item.conversationId(), item.seq());
+    /** The item is done with: the provider has it, or the bot was told it never will. */
+    public void done(Item item) {
+        jdbc.update("delete from client_message where conversation_id = ? and seq = ?", item.conversationId(), item.seq());
     }
 
     public void retryLater(Item item, long delayMillis, String error) {
@@ -172,14 +170,14 @@ public class ClientQueue {
 
     /** Makes every waiting item due now (an operator's "retry now"); returns how many. */
     public int makeAllDue() {
-        return jdbc.update("update client_message set next_attempt_at = ? where done_at is null and owner is null",
+        return jdbc.update("update client_message set next_attempt_at = ? where owner is null",
                 clock.millis());
     }
 
     /** Items not done yet, per provider. */
     public Map<String, Long> pendingByProvider() {
         Map<String, Long> pending = new java.util.TreeMap<>();
-        jdbc.query("select provider, count(*) from client_message where done_at is null group by provider",
+        jdbc.query("select provider, count(*) from client_message group by provider",
                 rs -> {
                     pending.put(rs.getString(1), rs.getLong(2));
                 });
@@ -188,15 +186,8 @@ public class ClientQueue {
 
     /** How long the oldest item not done yet has waited (zero when none). */
     public Duration oldestPendingAge() {
-        Long oldest = jdbc.queryForObject("select min(created_at) from client_message where done_at is null", Long.class);
+        Long oldest = jdbc.queryForObject("select min(created_at) from client_message", Long.class);
         return oldest == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - oldest));
-    }
-
-    /** Done items are kept 48 h (the messageId is remembered at least 24 h, gateway-api.md §3), then dropped. */
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
-    public void forgetOld() {
-        jdbc.update("delete from client_message where done_at is not null and done_at < ?",
-                clock.millis() - RETENTION.toMillis());
     }
 
     private static String cut(String error) {

@@ -185,7 +185,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
         exchange.setProperty(ClientTurn.PROPERTY, turn(item));
         Throwable failure = camel.send("direct:client-message-delivery", exchange).getException();
         if (failure == null) {
-            queue.done(item, ClientQueue.Outcome.delivered, null);
+            queue.done(item);
             log.info("conversation={} client {} seq={} delivered to {}", item.conversationId(), kind(item), item.seq(), item.provider());
             return true;
         }
@@ -227,7 +227,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
     }
 
     private void settle(ClientQueue.Item item, ClientQueue.Outcome outcome, String reason) {
-        queue.done(item, outcome, reason);
+        queue.done(item);
         if (item.kind() == ClientQueue.Kind.CLOSE) {
             log.warn("conversation={} close of the {} chat not delivered ({}): {}", item.conversationId(), item.provider(),
                     outcome, reason);

@@ -120,7 +120,9 @@ public class ClientMessages {
      * a file the bot declares larger than {@code handoff.relay.max-file-size} is its 413. What only the
      * download can tell (the host's answer, the real size) is a messageUndelivered(fileUnavailable) later.
      */
-    public void checkFileUrl(String conversationId, ClientMessage message) {
+    public void checkFileUrl(ClientTurn turn) {
+        String conversationId = turn.conversationId();
+        ClientMessage message = turn.message();
         if (message == null || !message.isFile()) {
             return;
         }
@@ -153,7 +155,8 @@ public class ClientMessages {
      * The conversation must be in a handoff: 404 if never seen, 409 if the bot owns it. (The queue checks
      * again as it stores, in the same transaction: a close in between is a 409 there.)
      */
-    public Conversation requireHandoff(String id) {
+    public Conversation requireHandoff(ClientTurn turn) {
+        String id = turn.conversationId();
         Conversation conversation = conversations.find(id)
                 .orElseThrow(() -> ProblemException.notFound("Conversation '" + id + "' was never seen"));
         if (!conversation.inHandoff()) {
@@ -197,12 +200,24 @@ public class ClientMessages {
     }
 
     /** True when the text is one of the switch's closeChatPhrases (trimmed, case-insensitive): the client ends the handoff. */
-    public boolean isClosePhrase(ClientMessage message, SwitchRequest.Switch handoff) {
+    public boolean isClosePhrase(ClientTurn turn) {
+        ClientMessage message = turn.message();
+        SwitchRequest.Switch handoff = turn.handoffSwitch();
         if (message == null || message.text() == null || handoff == null) {
             return false;
         }
         String said = message.text().trim();
         return handoff.closeChatPhrases().stream().anyMatch(phrase -> phrase.trim().equalsIgnoreCase(said));
+    }
+
+    /** In the queue's delivery: a queued close, not a message. */
+    public boolean isClose(ClientTurn turn) {
+        return turn.closing();
+    }
+
+    /** The provider of the handoff the turn belongs to: provider-dispatch chooses by it. */
+    public String provider(ClientTurn turn) {
+        return turn.conversation().provider();
     }
 
     /** The switch the conversation was handed off with (its close phrases, its lastMessage). */

@@ -52,7 +52,21 @@ public class LiveChatRelay {
     }
 
     /** The message was not delivered because the chat has ended: the client-message queue tells the bot. */
-    public void chatEnded(String conversationId) {
-        throw new ChatEndedException(LiveChatProvider.NAME, conversationId);
+    public void chatEnded(ClientTurn turn) {
+        throw new ChatEndedException(LiveChatProvider.NAME, turn.conversationId());
+    }
+
+    /** Whose customer token the calls use. */
+    public String conversationId(ClientTurn turn) {
+        return turn.conversationId();
+    }
+
+    public boolean isFile(ClientTurn turn) {
+        return turn.message().isFile();
+    }
+
+    /** The client's last words (lastMessage, or the bot's text) go before the close. */
+    public boolean hasClosingText(ClientTurn turn) {
+        return turn.closingText() != null;
     }
 }

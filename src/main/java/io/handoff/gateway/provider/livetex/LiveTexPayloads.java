@@ -120,6 +120,10 @@ public class LiveTexPayloads {
 
     // ---- relay
 
+    public boolean isFile(ClientTurn turn) {
+        return turn.message().isFile();
+    }
+
     public Map<String, Object> clientMessage(ClientTurn turn) {
         ClientMessage message = turn.message();
         Map<String, Object> body = new LinkedHashMap<>();
