@@ -63,9 +63,9 @@ public class EventLog {
             jdbc.update("insert into conversation_event (conversation_id, seq, type, body, created_at, next_attempt_at, delivered_at) "
                     + "values (?, ?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(stored), now, now, settled);
             log.info("conversation={} event stored seq={} type={}", conversationId, seq, type); // never its text
+            signals.stored(conversationId); // heard after the commit, here and on the other instances
             return stored;
         });
-        signals.stored(conversationId);
         return event;
     }
 
