@@ -34,6 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.conversation.InstanceId;
 import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.provider.livechat.LiveChatTokens;
 import io.handoff.gateway.support.FakeBot;
 import io.handoff.gateway.support.GatewayClient;
 import io.handoff.gateway.support.GatewayClient.Response;
@@ -274,6 +275,27 @@ class TwoGatewaysPostgresTest {
     }
 
     @Test
+    @Order(6)
+    void aConversationsCustomerTokenIsGrantedOnceAcrossTheInstances() throws Exception {
+        String id = newConversationId();
+        String chat = startHandoff(a, id);
+        assertThat(livechat.count("customer_token")).isEqualTo(1);
+
+        assertThat(say(b, id, "m-1", "sent by the other").status()).isBetween(200, 299);
+        await().atMost(Duration.ofSeconds(10)).until(() -> texts(chat).contains("sent by the other"));
+        assertThat(livechat.count("customer_token")).isEqualTo(1); // B used the token A was granted
+
+        // no instance has one (dropped by operations), both need it at once: one grants, the other waits for it
+        contextA.getBean(LiveChatTokens.class).dropAll();
+        contextB.getBean(LiveChatTokens.class).dropAll();
+        livechat.delayNext("customer_token", 1, Duration.ofMillis(500));
+        List<Response> answers = atOnce(() -> say(a, id, "m-2", "to A"), () -> say(b, id, "m-3", "to B"));
+        assertThat(answers).extracting(Response::status).allMatch(status -> status >= 200 && status < 300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> texts(chat).containsAll(List.of("to A", "to B")));
+        assertThat(livechat.count("customer_token")).isEqualTo(2);
+    }
+
+    @Test
     @Order(100) // kills C: the last test that uses it
     void anInstanceKilledMidPushHasItsPushFinishedByAnotherWithinTheLease() throws Exception {
         bot.delay(SLOW_BOT);
@@ -319,6 +341,10 @@ class TwoGatewaysPostgresTest {
             }));
         }
         return answers.stream().map(CompletableFuture::join).toList();
+    }
+
+    static Response say(GatewayClient gateway, String id, String messageId, String text) {
+        return gateway.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", messageId, "text", text)));
     }
 
     List<String> texts(String chat) {
