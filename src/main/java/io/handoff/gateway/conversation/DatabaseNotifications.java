@@ -1,12 +1,17 @@
 package io.handoff.gateway.conversation;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,7 +42,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class DatabaseNotifications implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseNotifications.class);
-    private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,40}");
     /** How long one wait for notifications lasts: new channels are listened to and stopping is seen this often. */
     private static final int WAIT_MILLIS = 500;
     /** A quiet connection is checked this often, so a silently dead one is replaced. */
@@ -49,6 +54,7 @@ public class DatabaseNotifications implements SmartLifecycle {
     private final String instance;
     private final boolean postgres;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    private volatile String schemaSuffix;
     private volatile boolean running;
     private volatile boolean connected;
     private Thread listening;
@@ -69,7 +75,7 @@ public class DatabaseNotifications implements SmartLifecycle {
         checkChannel(channel);
         if (postgres) {
             // the sender's id first: its own listening connection hears it too, and skips it (told locally below)
-            jdbc.queryForList("select pg_notify(?, ?)", channel, instance + " " + key);
+            jdbc.queryForList("select pg_notify(?, ?)", scoped(channel), instance + " " + key);
         }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -110,8 +116,7 @@ public class DatabaseNotifications implements SmartLifecycle {
     private void listenLoop() {
         long delay = 1_000;
         while (running) {
-            try (Connection connection = DriverManager.getConnection(dataSource.determineUrl(),
-                    dataSource.determineUsername(), dataSource.determinePassword())) {
+            try (Connection connection = DriverManager.getConnection(dataSource.determineUrl(), connectionProperties())) {
                 receive(connection);
                 delay = 1_000;
             } catch (SQLException | RuntimeException e) {
@@ -126,6 +131,24 @@ public class DatabaseNotifications implements SmartLifecycle {
         }
     }
 
+    /** The pool's credentials; the name shows the connection in pg_stat_activity as this instance's listener. */
+    private Properties connectionProperties() {
+        Properties properties = new Properties();
+        if (dataSource.determineUsername() != null) {
+            properties.setProperty("user", dataSource.determineUsername());
+        }
+        if (dataSource.determinePassword() != null) {
+            properties.setProperty("password", dataSource.determinePassword());
+        }
+        properties.setProperty("ApplicationName", applicationName());
+        return properties;
+    }
+
+    /** {@code application_name} of the listening connection in pg_stat_activity. */
+    public String applicationName() {
+        return ("handoff notifications " + instance).substring(0, Math.min(63, 22 + instance.length()));
+    }
+
     private void receive(Connection connection) throws SQLException {
         PGConnection pg = connection.unwrap(PGConnection.class);
         Set<String> listened = new HashSet<>();
@@ -134,7 +157,7 @@ public class DatabaseNotifications implements SmartLifecycle {
             while (running) {
                 for (String channel : listeners.keySet()) {
                     if (listened.add(channel)) {
-                        sql.execute("listen " + channel); // checked against CHANNEL: a plain identifier
+                        sql.execute("listen " + scoped(channel)); // checked against CHANNEL: a plain identifier
                     }
                 }
                 if (!connected) {
@@ -162,7 +185,35 @@ public class DatabaseNotifications implements SmartLifecycle {
         if (space < 0 || payload.substring(0, space).equals(instance)) {
             return; // this instance's own, already told after its commit (or not ours)
         }
-        tell(notification.getName(), payload.substring(space + 1));
+        String channel = notification.getName();
+        tell(channel.substring(0, channel.length() - schemaSuffix().length()), payload.substring(space + 1));
+    }
+
+    /**
+     * The channel as PostgreSQL knows it: channels are per database, not per schema, so the schema's hash
+     * is appended, and gateways on other schemas of the same database (another deployment, other tests)
+     * are not woken by these.
+     */
+    private String scoped(String channel) {
+        return channel + schemaSuffix();
+    }
+
+    private String schemaSuffix() {
+        String suffix = schemaSuffix;
+        if (suffix == null) {
+            String schema = String.valueOf(jdbc.queryForObject("select current_schema()", String.class));
+            suffix = "_" + HexFormat.of().formatHex(sha256(schema)).substring(0, 12);
+            schemaSuffix = suffix;
+        }
+        return suffix;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void pause(long millis) {

@@ -19,7 +19,6 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
-import io.handoff.gateway.conversation.DeliveryProperties;
 import io.handoff.gateway.conversation.EventSignals;
 import io.handoff.gateway.conversation.InstanceId;
 
@@ -45,10 +44,10 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService workers;
 
-    public BotDelivery(HandoffProperties properties, DeliveryProperties delivery, InstanceId instance,
-                       DeliveryTargets targets, PendingEvents pending, ProducerTemplate camel, EventSignals signals) {
+    public BotDelivery(HandoffProperties properties, InstanceId instance, DeliveryTargets targets, PendingEvents pending,
+                       ProducerTemplate camel, EventSignals signals) {
         this.config = properties.callback();
-        this.leaseMillis = delivery.lease().toMillis();
+        this.leaseMillis = properties.delivery().lease().toMillis();
         this.instance = instance.value();
         this.targets = targets;
         this.pending = pending;
