@@ -223,7 +223,7 @@ class TwoGatewaysPostgresTest {
     }
 
     @Test
-    @Order(3)
+    @Order(8)
     void theSameMessageIdPostedToBothAtOnceReachesTheOperatorOnce() throws Exception {
         String id = newConversationId();
         String chat = startHandoff(a, id);
@@ -239,6 +239,22 @@ class TwoGatewaysPostgresTest {
                 GatewayClient.json(Map.of("messageId", "m-2", "text", "said after"))).status()).isBetween(200, 299);
         await().atMost(Duration.ofSeconds(10)).until(() -> texts(chat).contains("said after"));
         assertThat(texts(chat)).filteredOn("said once"::equals).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void messagesAlternatingBetweenTheInstancesReachTheOperatorInTheOrderAccepted() {
+        String id = newConversationId();
+        String chat = startHandoff(a, id);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String text = "message " + i;
+            // each is accepted (answered) before the next is posted: the acceptance order is this one
+            assertThat(say(i % 2 == 0 ? a : b, id, "m-" + i, text).status()).isBetween(200, 299);
+            sent.add(text);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> texts(chat).contains("message 9"));
+        assertThat(texts(chat)).filteredOn(sent::contains).containsExactlyElementsOf(sent);
     }
 
     @Test
