@@ -38,6 +38,7 @@ import io.handoff.gateway.delivery.BotDelivery;
 import io.handoff.gateway.conversation.InstanceId;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.provider.livechat.LiveChatTokens;
+import io.handoff.gateway.relay.ClientMessageDelivery;
 import io.handoff.gateway.support.FakeBot;
 import io.handoff.gateway.support.GatewayClient;
 import io.handoff.gateway.support.GatewayClient.Response;
@@ -79,13 +80,24 @@ class TwoGatewaysPostgresTest {
         // C in its own JVM looks at the database for missed events only once a minute: what wakes its
         // long-polls within 2 s is the NOTIFY of the instance that stored the event
         contextA = inProcess(arguments("300ms")); // first and alone: it creates the schema
-        CompletableFuture<GatewayProcess> startingC = CompletableFuture.supplyAsync(() -> GatewayProcess.start("cluster-gateway-c",
-                arguments("60s"), API_KEY, Duration.ofSeconds(120)));
+        CompletableFuture<Void> startingC = CompletableFuture.runAsync(this::startC);
         contextB = inProcess(arguments("300ms"));
         a = client(contextA);
         b = client(contextB);
-        processC = startingC.join();
+        startingC.join();
+    }
+
+    /** C looks at the database for missed events only once a minute (see above). */
+    void startC() {
+        processC = GatewayProcess.start("cluster-gateway-c", arguments("60s"), API_KEY, Duration.ofSeconds(120));
         c = new GatewayClient(processC.port(), API_KEY);
+    }
+
+    /** A test that kills C starts with a live one. */
+    void aliveC() {
+        if (!processC.alive()) {
+            startC();
+        }
     }
 
     @AfterAll
@@ -342,8 +354,9 @@ class TwoGatewaysPostgresTest {
     }
 
     @Test
-    @Order(100) // kills C: the last test that uses it
+    @Order(100) // kills C (the tests after it start another)
     void anInstanceKilledMidPushHasItsPushFinishedByAnotherWithinTheLease() throws Exception {
+        aliveC();
         bot.delay(SLOW_BOT);
         String id = newConversationId();
         String chat = startHandoff(a, id);
@@ -370,6 +383,37 @@ class TwoGatewaysPostgresTest {
         List<Long> pushed = seqs(bot.eventsOf(id));
         assertThat(pushed).containsSubsequence(1L, 2L);
         assertThat(pushed.get(pushed.size() - 1)).isEqualTo(2L); // nothing of seq 1 after seq 2
+    }
+
+    @Test
+    @Order(99) // kills C (the tests after it start another)
+    void anInstanceKilledMidClientMessageHasItDeliveredByAnotherWithinTheLease() throws Exception {
+        aliveC();
+        String id = newConversationId();
+        String chat = startHandoff(a, id);
+        // C's send_event reaches LiveChat and hangs there: C dies before it hears that it was delivered
+        livechat.delayNext("send_event", 1, Duration.ofSeconds(30));
+        List<ClientMessageDelivery> others = List.of(contextA.getBean(ClientMessageDelivery.class),
+                contextB.getBean(ClientMessageDelivery.class));
+        others.forEach(ClientMessageDelivery::stop); // so that C is the one delivering it
+        try {
+            assertThat(say(c, id, "m-1", "sent while C dies").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> texts(chat).contains("sent while C dies"));
+        } finally {
+            others.forEach(ClientMessageDelivery::start);
+        }
+
+        processC.kill();
+        long killedAt = System.currentTimeMillis();
+        assertThat(say(a, id, "m-2", "sent after").status()).isEqualTo(202);
+
+        await().atMost(LEASE.plusSeconds(5)).until(() -> texts(chat).contains("sent after"));
+        assertThat(System.currentTimeMillis() - killedAt).isLessThan(LEASE.plusSeconds(3).toMillis());
+        // the call C made may have reached LiveChat (it did here): the one that took over sent it again, and
+        // the next message came after it. Nothing acknowledged was sent twice
+        List<String> texts = texts(chat);
+        assertThat(texts.lastIndexOf("sent while C dies")).isLessThan(texts.indexOf("sent after"));
+        assertThat(texts).filteredOn("sent after"::equals).hasSize(1);
     }
 
     /** Runs both calls at the same moment (as far as two threads can) and returns both answers. */

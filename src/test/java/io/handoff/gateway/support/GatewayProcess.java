@@ -28,7 +28,7 @@ public final class GatewayProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the gateway with {@code args} ({@code --key=value}) and waits until it answers the bot API. */
+    /** Starts the gateway with {@code args} ({@code --key=value}) and waits until it reports itself ready. */
     public static GatewayProcess start(String name, List<String> args, String apiKey, Duration startup) {
         int port = freePort();
         Path log = Path.of("target", name + "-" + port + ".log");
@@ -49,6 +49,10 @@ public final class GatewayProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a gateway process", e);
         }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     public int port() {
@@ -86,7 +90,8 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IllegalStateException("the gateway process exited at start-up; see " + log.toAbsolutePath());
             }
             try {
-                if (client.get("/api/v1/conversations/started-yet").status() == 404) {
+                // ready, not merely listening: Tomcat answers (404) before Camel's routes are up
+                if (client.get("/actuator/health/readiness").status() == 200) {
                     return;
                 }
             } catch (IllegalStateException notYet) {
