@@ -116,6 +116,9 @@ public class LiveChatTokens implements TokenCache {
             cacheHits.incrementAndGet();
             return token.value();
         }
+        if (organizationId == null) {
+            return null; // a grant's answer also tells the organization id, which every call needs: grant until it is known
+        }
         String found = sharedToken(conversationId);
         if (found != null || shared.claimGrant(conversationId, PROVIDER, instance, GRANT_LEASE_MILLIS)) {
             return found;
