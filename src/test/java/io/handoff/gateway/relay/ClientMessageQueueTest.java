@@ -40,7 +40,7 @@ import io.handoff.gateway.support.GatewayClient.Response;
 @CamelSpringBootTest
 // JMX on (Spring Boot tests turn it off), under a domain of its own: other test contexts may live in this JVM
 @SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.jmx.enabled=true", "handoff.ops.jmx-domain=handoff-queue-test", "camel.main.name=queue-test"})
+        properties = {"spring.jmx.enabled=true", "spring.jmx.unique-names=true", "handoff.ops.jmx-domain=handoff-queue-test", "camel.main.name=queue-test"})
 class ClientMessageQueueTest {
 
     static final String API_KEY = "queue-bot-key";
