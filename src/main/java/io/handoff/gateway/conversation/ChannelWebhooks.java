@@ -3,6 +3,7 @@ package io.handoff.gateway.conversation;
 import java.time.Clock;
 import java.util.Optional;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -21,7 +22,12 @@ public class ChannelWebhooks {
     public void save(String channel, String url) {
         long now = clock.millis();
         if (jdbc.update("update jaicp_channel set webhook_url = ?, updated_at = ? where channel = ?", url, now, channel) == 0) {
-            jdbc.update("insert into jaicp_channel (channel, webhook_url, updated_at) values (?, ?, ?)", channel, url, now);
+            try {
+                jdbc.update("insert into jaicp_channel (channel, webhook_url, updated_at) values (?, ?, ?)", channel, url, now);
+            } catch (DuplicateKeyException raced) {
+                // another instance (or call) inserted it first: the later call's URL wins, as it would in sequence
+                jdbc.update("update jaicp_channel set webhook_url = ?, updated_at = ? where channel = ?", url, now, channel);
+            }
         }
     }
 

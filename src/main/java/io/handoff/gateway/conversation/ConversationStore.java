@@ -102,8 +102,18 @@ public class ConversationStore {
                 ConversationState.WAITING.name(), ConversationState.OPERATOR.name(), threadId) == 1;
     }
 
-    public void setOperator(String conversationId, String operatorId, String operatorName) {
-        jdbc.update("update conversation set operator_id = ?, operator_name = coalesce(?, operator_name), updated_at = ? "
-                + "where conversation_id = ?", operatorId, operatorName, clock.millis(), conversationId);
+    /**
+     * Records the operator of the handoff; false when that operator was already recorded. Conditional, so
+     * of a join and a first message of the same operator handled at once (two webhooks, maybe on two
+     * instances) one alone finds the operator new.
+     */
+    public boolean setOperator(String conversationId, String operatorId, String operatorName) {
+        String sql = "update conversation set operator_id = ?, operator_name = coalesce(?, operator_name), updated_at = ? "
+                + "where conversation_id = ?";
+        if (operatorId == null) {
+            return jdbc.update(sql, null, operatorName, clock.millis(), conversationId) == 1;
+        }
+        return jdbc.update(sql + " and (operator_id is null or operator_id <> ?)",
+                operatorId, operatorName, clock.millis(), conversationId, operatorId) == 1;
     }
 }

@@ -13,8 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -65,19 +63,9 @@ public class EventLog {
             jdbc.update("insert into conversation_event (conversation_id, seq, type, body, created_at, next_attempt_at, delivered_at) "
                     + "values (?, ?, ?, ?, ?, ?, ?)", conversationId, seq, type, write(stored), now, now, settled);
             log.info("conversation={} event stored seq={} type={}", conversationId, seq, type); // never its text
+            signals.stored(conversationId); // heard after the commit, here and on the other instances
             return stored;
         });
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            // stored inside a caller's transaction (a client's close): readers are woken once it is committed
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    signals.stored(conversationId);
-                }
-            });
-        } else {
-            signals.stored(conversationId);
-        }
         return event;
     }
 

@@ -1,27 +1,32 @@
 package io.handoff.gateway.conversation;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Tells whoever waits for a conversation's events on this instance that one was stored: parked
- * long-polls and the push to the bot. Only a shortcut: both also look at the database on their own, so
- * events stored by another instance are found too, a little later.
+ * Tells whoever waits for a conversation's events that one was stored: parked long-polls and the push
+ * to the bot, on this instance and (on PostgreSQL) the others ({@link DatabaseNotifications}, channel
+ * {@value #CHANNEL}). Only a shortcut: both also look at the database on their own.
  */
 @Component
 public class EventSignals {
 
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    static final String CHANNEL = "handoff_events";
 
-    /** Called after an event of {@code conversationId} was stored; listeners must return quickly and not throw. */
-    public void stored(String conversationId) {
-        listeners.forEach(listener -> listener.accept(conversationId));
+    private final DatabaseNotifications notifications;
+
+    public EventSignals(DatabaseNotifications notifications) {
+        this.notifications = notifications;
     }
 
+    /** Called in the transaction that stores an event of {@code conversationId}: heard once it commits. */
+    public void stored(String conversationId) {
+        notifications.notify(CHANNEL, conversationId);
+    }
+
+    /** {@code listener} must return quickly and not throw. */
     public void onStored(Consumer<String> listener) {
-        listeners.add(listener);
+        notifications.listen(CHANNEL, listener);
     }
 }

@@ -87,11 +87,9 @@ public class OperatorEvents {
     private void joined(Conversation conversation, OperatorEvent event) {
         String id = conversation.conversationId();
         conversations.transition(id, ConversationState.WAITING, ConversationState.OPERATOR);
-        if (event.operatorId() != null && event.operatorId().equals(conversation.operatorId())
-                && conversation.state() == ConversationState.OPERATOR) {
-            return; // the same operator again (e.g. a join after its first message)
+        if (!conversations.setOperator(id, event.operatorId(), event.operatorName())) {
+            return; // the same operator again (e.g. a join after its first message, maybe on another instance)
         }
-        conversations.setOperator(id, event.operatorId(), event.operatorName());
         Map<String, Object> operator = new LinkedHashMap<>();
         operator.put("id", event.operatorId());
         if (event.operatorName() != null) {

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.EventSignals;
-import io.handoff.gateway.delivery.DeliveryKick;
+import io.handoff.gateway.conversation.InstanceId;
 
 /**
  * Pushes stored events to where {@link DeliveryTargets} says (the bot's callback, or a JAICP channel's
@@ -33,20 +33,22 @@ import io.handoff.gateway.delivery.DeliveryKick;
 public class BotDelivery implements SmartLifecycle, DeliveryKick {
 
     private static final Logger log = LoggerFactory.getLogger(BotDelivery.class);
-    /** How long one attempt owns an event (the call's own timeouts are shorter). */
-    static final long ATTEMPT_LEASE_MILLIS = Duration.ofSeconds(60).toMillis();
-
     private final HandoffProperties.Callback config;
     private final DeliveryTargets targets;
     private final PendingEvents pending;
     private final ProducerTemplate camel;
+    /** How long one attempt owns an event: another instance takes it over after that (handoff.delivery.lease). */
+    private final long leaseMillis;
+    private final String instance;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService workers;
 
-    public BotDelivery(HandoffProperties properties, DeliveryTargets targets, PendingEvents pending, ProducerTemplate camel,
-                       EventSignals signals) {
+    public BotDelivery(HandoffProperties properties, InstanceId instance, DeliveryTargets targets, PendingEvents pending,
+                       ProducerTemplate camel, EventSignals signals) {
         this.config = properties.callback();
+        this.leaseMillis = properties.delivery().lease().toMillis();
+        this.instance = instance.value();
         this.targets = targets;
         this.pending = pending;
         this.camel = camel;
@@ -122,8 +124,12 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
             Optional<PendingEvents.Pending> head;
             while (running.get() && (head = pending.head(conversationId)).isPresent()) {
                 PendingEvents.Pending event = head.get();
-                if (event.nextAttemptAt() > System.currentTimeMillis() || !pending.claim(event, ATTEMPT_LEASE_MILLIS)) {
-                    return; // backing off, or another instance has it
+                if (event.nextAttemptAt() > System.currentTimeMillis()) {
+                    return; // backing off, or leased by another instance
+                }
+                Optional<Long> lease = pending.claim(event, leaseMillis, instance);
+                if (lease.isEmpty()) {
+                    return; // another instance took it first
                 }
                 DeliveryTargets.Delivery delivery = targets.resolve(conversationId, event.body());
                 if (delivery instanceof DeliveryTargets.Send send && push(event, send)) {
@@ -133,7 +139,7 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
                     pending.delivered(event); // the receiver has no word for it
                 } else {
                     long delay = backoff(event.attempts() + 1);
-                    pending.retryLater(event, delay);
+                    pending.retryLater(event, delay, instance, lease.get());
                     log.info("conversation={} event seq={} not accepted (or no receiver yet); next try in {} ms",
                             conversationId, event.seq(), delay);
                     return;

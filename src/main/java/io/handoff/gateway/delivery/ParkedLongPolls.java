@@ -27,16 +27,14 @@ import io.handoff.gateway.conversation.EventSignals;
 
 /**
  * The long-polls waiting on this instance, each a {@link DeferredResult} and no thread. A poll is
- * answered when an event of its conversation is stored here ({@link EventSignals}), when the once a
- * second look at the database finds one stored by another instance (one query for all of them), or
+ * answered when an event of its conversation is stored, here or (PostgreSQL NOTIFY) by another instance
+ * ({@link EventSignals}), when the look at the database every {@code handoff.callback.poll-interval}
+ * finds one (one query for all of them: the fallback for notifications lost, and H2), or
  * with no events when its wait is over. At most {@code handoff.api.max-long-polls} wait at a time.
  * One scheduler thread does all the looking.
  */
 @Component
 public class ParkedLongPolls implements SmartLifecycle {
-
-    /** Events stored by another instance are not signalled here: look this often (gateway-api.md §8: within 2 s). */
-    static final long RECHECK_MILLIS = 1_000;
 
     private static final Logger log = LoggerFactory.getLogger(ParkedLongPolls.class);
 
@@ -60,6 +58,8 @@ public class ParkedLongPolls implements SmartLifecycle {
     private final EventFeed feed;
     private final EventLog events;
     private final int max;
+    /** The fallback look for events whose signal did not come (gateway-api.md §8: within 2 s). */
+    private final long recheckMillis;
     private final AtomicInteger parked = new AtomicInteger();
     private final Map<String, Set<Poll>> byConversation = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -73,6 +73,7 @@ public class ParkedLongPolls implements SmartLifecycle {
         this.feed = feed;
         this.events = events;
         this.max = properties.api().maxLongPolls();
+        this.recheckMillis = properties.callback().pollInterval().toMillis();
         signals.onStored(this::signalled);
     }
 
@@ -117,7 +118,7 @@ public class ParkedLongPolls implements SmartLifecycle {
         return max;
     }
 
-    /** Runs on the thread that stored the event (a webhook's): only hands the work to the scheduler. */
+    /** Runs on the thread that stored the event (a webhook's) or the notifications' one: only hands the work on. */
     private void signalled(String conversationId) {
         if (!byConversation.containsKey(conversationId)) {
             return;
@@ -129,7 +130,7 @@ public class ParkedLongPolls implements SmartLifecycle {
         }
     }
 
-    /** Once a second: one query for the newest seq of every conversation someone waits for. */
+    /** Every poll interval: one query for the newest seq of every conversation someone waits for. */
     private void recheck() {
         try {
             if (byConversation.isEmpty()) {
@@ -140,7 +141,7 @@ public class ParkedLongPolls implements SmartLifecycle {
                     .filter(poll -> lastSeq > poll.after)
                     .forEach(this::answerIfEventsExist));
         } catch (RuntimeException e) {
-            // a failed look must not end the schedule; the next one comes in a second
+            // a failed look must not end the schedule; the next one comes at the next interval
             log.warn("long-polls: looking for new events failed: {}", e.toString());
         }
     }
@@ -187,7 +188,7 @@ public class ParkedLongPolls implements SmartLifecycle {
 
     @Override
     public void start() {
-        scheduler.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::recheck, recheckMillis, recheckMillis, TimeUnit.MILLISECONDS);
         running = true;
     }
 

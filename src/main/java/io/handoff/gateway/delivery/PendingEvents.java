@@ -44,27 +44,37 @@ public class PendingEvents {
     }
 
     /**
-     * Takes the event for one attempt, so another instance does not push it at the same time: the
-     * attempt owns it until {@code leaseMillis} from now.
+     * Takes the event for one attempt, so no other instance pushes it at the same time: {@code owner} holds
+     * it until {@code leaseMillis} from now (its {@code next_attempt_at}), then anyone may take it over. The
+     * update is conditional on the schedule this instance read, so of two instances exactly one wins.
+     * Returns the lease's end, or empty when another instance won.
      */
-    public boolean claim(Pending event, long leaseMillis) {
-        return jdbc.update("update conversation_event set next_attempt_at = ? where conversation_id = ? and seq = ? "
-                        + "and delivered_at is null and next_attempt_at = ?",
-                clock.millis() + leaseMillis, event.conversationId(), event.seq(), event.nextAttemptAt()) == 1;
+    public Optional<Long> claim(Pending event, long leaseMillis, String owner) {
+        long until = clock.millis() + leaseMillis;
+        boolean won = jdbc.update("update conversation_event set next_attempt_at = ?, lease_owner = ? "
+                        + "where conversation_id = ? and seq = ? and delivered_at is null and next_attempt_at = ?",
+                until, owner, event.conversationId(), event.seq(), event.nextAttemptAt()) == 1;
+        return won ? Optional.of(until) : Optional.empty();
     }
 
     public void delivered(Pending event) {
-        jdbc.update("update conversation_event set delivered_at = ?, attempts = attempts + 1 where conversation_id = ? and seq = ?",
+        // whoever got the 2xx settles it, even one whose lease ran out meanwhile: the event was delivered
+        jdbc.update("update conversation_event set delivered_at = ?, attempts = attempts + 1, lease_owner = null "
+                        + "where conversation_id = ? and seq = ?",
                 clock.millis(), event.conversationId(), event.seq());
     }
 
-    public void retryLater(Pending event, long delayMillis) {
-        jdbc.update("update conversation_event set attempts = attempts + 1, next_attempt_at = ? where conversation_id = ? and seq = ?",
-                clock.millis() + delayMillis, event.conversationId(), event.seq());
+    /** Schedules the next attempt, unless the lease {@code (owner, leaseUntil)} was taken over meanwhile. */
+    public void retryLater(Pending event, long delayMillis, String owner, long leaseUntil) {
+        jdbc.update("update conversation_event set attempts = attempts + 1, next_attempt_at = ?, lease_owner = null "
+                        + "where conversation_id = ? and seq = ? and lease_owner = ? and next_attempt_at = ?",
+                clock.millis() + delayMillis, event.conversationId(), event.seq(), owner, leaseUntil);
     }
 
-    /** Makes every waiting event due now (an operator's "retry now"). */
+    /** Makes every waiting event due now (an operator's "retry now"), but none an instance is pushing under its lease. */
     public int makeAllDue() {
-        return jdbc.update("update conversation_event set next_attempt_at = ? where delivered_at is null", clock.millis());
+        long now = clock.millis();
+        return jdbc.update("update conversation_event set next_attempt_at = ? where delivered_at is null "
+                + "and (lease_owner is null or next_attempt_at < ?)", now, now);
     }
 }

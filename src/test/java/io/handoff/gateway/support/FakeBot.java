@@ -36,6 +36,9 @@ public final class FakeBot implements AutoCloseable {
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile int failWith; // 0 = accept
     private final Map<String, Integer> failingConversations = new ConcurrentHashMap<>();
+    private volatile long delayMillis;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
 
     private FakeBot(String secret) throws IOException {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -78,6 +81,23 @@ public final class FakeBot implements AutoCloseable {
         }
     }
 
+    /** Hold every push this long before answering (0 = answer at once), as a slow bot would. */
+    public void delay(java.time.Duration delay) {
+        delayMillis = delay.toMillis();
+    }
+
+    /** Pushes of the conversation being handled now (received, not yet answered). */
+    public int inFlight(String conversationId) {
+        AtomicInteger count = inFlight.get(conversationId);
+        return count == null ? 0 : count.get();
+    }
+
+    /** The most pushes of the conversation that were being handled at the same time. */
+    public int mostAtOnce(String conversationId) {
+        AtomicInteger most = mostAtOnce.get(conversationId);
+        return most == null ? 0 : most.get();
+    }
+
     public int attempts() {
         return attempts.get();
     }
@@ -107,18 +127,36 @@ public final class FakeBot implements AutoCloseable {
             attempts.incrementAndGet();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             JsonNode event = JSON.readTree(body);
-            int status = failingConversations.getOrDefault(event.path("conversationId").asText(), failWith);
-            if (status != 0) {
-                exchange.sendResponseHeaders(status, -1);
-                return;
+            String conversationId = event.path("conversationId").asText();
+            AtomicInteger handling = inFlight.computeIfAbsent(conversationId, id -> new AtomicInteger());
+            mostAtOnce.computeIfAbsent(conversationId, id -> new AtomicInteger()).accumulateAndGet(handling.incrementAndGet(), Math::max);
+            try {
+                answer(exchange, body, event);
+            } finally {
+                handling.decrementAndGet();
             }
-            String signature = exchange.getRequestHeaders().getFirst("X-Handoff-Signature");
-            boolean valid = ("sha256=" + CallbackSigner.hmac(secret, body)).equals(signature);
-            synchronized (this) {
-                received.add(new Push(event, valid));
-            }
-            exchange.sendResponseHeaders(204, -1);
         }
+    }
+
+    private void answer(HttpExchange exchange, String body, JsonNode event) throws IOException {
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis); // the slow bot of a test: the gateway's call is held open meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int status = failingConversations.getOrDefault(event.path("conversationId").asText(), failWith);
+        if (status != 0) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        String signature = exchange.getRequestHeaders().getFirst("X-Handoff-Signature");
+        boolean valid = ("sha256=" + CallbackSigner.hmac(secret, body)).equals(signature);
+        synchronized (this) {
+            received.add(new Push(event, valid));
+        }
+        exchange.sendResponseHeaders(204, -1);
     }
 
     private void file(HttpExchange exchange) throws IOException {

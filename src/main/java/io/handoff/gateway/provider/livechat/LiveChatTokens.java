@@ -8,13 +8,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.crypto.SecretKey;
+
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.handoff.gateway.conversation.InstanceId;
 import io.handoff.gateway.conversation.ProviderAccounts;
+import io.handoff.gateway.conversation.SharedCustomerTokens;
 import io.handoff.gateway.provider.ProviderException;
 import io.handoff.gateway.provider.TokenCache;
 
@@ -22,7 +26,9 @@ import io.handoff.gateway.provider.TokenCache;
  * LiveChat credentials for the enrichment routes: the agent token (static, or refreshed from the
  * refresh token), one customer token per conversation (agent_token grant; the first grant creates the
  * LiveChat customer, whose entity_id is stored so a returning client stays the same customer), and the
- * organization id, learned once. Tokens live in memory only and are renewed shortly before they expire.
+ * organization id, learned once. Tokens are renewed shortly before they expire. The agent token lives in
+ * memory; customer tokens in memory and, sealed, in the database ({@link SharedCustomerTokens}), so the
+ * instances sharing it grant each conversation's token once per lifetime, not once each.
  */
 @Component("livechatTokens")
 public class LiveChatTokens implements TokenCache {
@@ -31,6 +37,8 @@ public class LiveChatTokens implements TokenCache {
     /** LiveChat's own exchange property: the conversation whose customer the calls are made as (set by the LiveChat flow routes). */
     static final String CONVERSATION_PROPERTY = "livechatConversationId";
     private static final Logger log = LoggerFactory.getLogger(LiveChatTokens.class);
+    /** How long one instance may take to grant a conversation's token while the others wait for it. */
+    static final long GRANT_LEASE_MILLIS = 10_000;
 
     /** A bearer token and the moment it stops being used. */
     record Token(String value, long renewAtMillis) {
@@ -39,6 +47,9 @@ public class LiveChatTokens implements TokenCache {
     private final LiveChatProperties config;
     private final ProviderAccounts accounts;
     private final Clock clock;
+    private final SharedCustomerTokens shared;
+    private final String instance;
+    private final SecretKey sealingKey;
     private final Map<String, Token> customerTokens = new ConcurrentHashMap<>();
     private volatile Token agentToken;
     private volatile String organizationId;
@@ -48,10 +59,16 @@ public class LiveChatTokens implements TokenCache {
     final AtomicLong agentRefreshes = new AtomicLong();
     final AtomicLong authenticationFailures = new AtomicLong();
 
-    public LiveChatTokens(LiveChatProperties properties, ProviderAccounts accounts, Clock clock) {
+    public LiveChatTokens(LiveChatProperties properties, ProviderAccounts accounts, Clock clock,
+                          SharedCustomerTokens shared, InstanceId instance) {
         this.config = properties;
         this.accounts = accounts;
         this.clock = clock;
+        this.shared = shared;
+        this.instance = instance.value();
+        // the credentials the grant itself needs: whoever can read them can grant tokens anyway
+        this.sealingKey = SharedCustomerTokens.key("handoff-gateway livechat customer token", config.clientId(),
+                config.agentToken(), config.refreshToken(), config.clientSecret());
         this.organizationId = blankToNull(config.organizationId());
     }
 
@@ -88,14 +105,46 @@ public class LiveChatTokens implements TokenCache {
 
     // ---- customer token
 
-    /** The conversation's customer token when cached and fresh, else null (a grant is needed). */
+    /**
+     * The conversation's customer token when fresh here or in the database (granted by another instance),
+     * else null: this instance grants it. While another instance is granting it, waits for that one (at
+     * most {@link #GRANT_LEASE_MILLIS}, then grants itself).
+     */
     public String cachedCustomerToken(String conversationId) {
         Token token = customerTokens.get(conversationId);
         if (token != null && clock.millis() < token.renewAtMillis()) {
             cacheHits.incrementAndGet();
             return token.value();
         }
+        if (organizationId == null) {
+            return null; // a grant's answer also tells the organization id, which every call needs: grant until it is known
+        }
+        String found = sharedToken(conversationId);
+        if (found != null || shared.claimGrant(conversationId, PROVIDER, instance, GRANT_LEASE_MILLIS)) {
+            return found;
+        }
+        long deadline = System.nanoTime() + GRANT_LEASE_MILLIS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100); // rare (two instances need one new token at once): a look at the table now and then
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            found = sharedToken(conversationId);
+            if (found != null) {
+                return found;
+            }
+        }
         return null;
+    }
+
+    private String sharedToken(String conversationId) {
+        return shared.find(conversationId, PROVIDER, sealingKey).map(token -> {
+            customerTokens.put(conversationId, new Token(token.value(), token.renewAtMillis()));
+            cacheHits.incrementAndGet();
+            return token.value();
+        }).orElse(null);
     }
 
     /** JSON body of the agent_token grant; a known customer is named by its entity_id. */
@@ -114,8 +163,15 @@ public class LiveChatTokens implements TokenCache {
     public String customerGranted(String conversationId, Map<String, Object> body) {
         String token = requireText(body, "access_token");
         String entityId = requireText(body, "entity_id");
-        customerTokens.put(conversationId, new Token(token, renewAt(body)));
+        Token granted = new Token(token, renewAt(body));
+        customerTokens.put(conversationId, granted);
         customerGrants.incrementAndGet();
+        try {
+            shared.save(conversationId, PROVIDER, new SharedCustomerTokens.Token(token, granted.renewAtMillis()), sealingKey);
+        } catch (RuntimeException e) {
+            // this instance has the token: only the others may grant one of their own
+            log.warn("conversation={} LiveChat customer token not shared: {}", conversationId, e.toString());
+        }
         accounts.saveCustomer(conversationId, PROVIDER, entityId);
         learnOrganizationId(body);
         log.info("conversation={} LiveChat customer token granted", conversationId);
@@ -128,6 +184,7 @@ public class LiveChatTokens implements TokenCache {
         String conversationId = exchange.getProperty(CONVERSATION_PROPERTY, String.class);
         if (conversationId != null) {
             customerTokens.remove(conversationId);
+            shared.forget(conversationId, PROVIDER);
         }
         agentToken = null;
         exchange.removeProperty("livechatCustomerToken");
@@ -147,6 +204,7 @@ public class LiveChatTokens implements TokenCache {
     public int dropAll() {
         int dropped = customerTokens.size() + (agentToken == null ? 0 : 1);
         customerTokens.clear();
+        shared.forgetAll(PROVIDER);
         agentToken = null;
         return dropped;
     }
