@@ -53,6 +53,9 @@ public class ClientQueue {
     public record Accepted(boolean duplicate, String state) {
     }
 
+    /** The wake-up every instance's delivery listens to; the key is the conversation id. */
+    public static final String CHANNEL = "handoff_client_messages";
+
     /** processed_key's scope of a conversation's messageIds. */
     static final String MESSAGE_IDS = "message:";
 
@@ -64,11 +67,14 @@ public class ClientQueue {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ProcessedKeys keys;
+    private final DatabaseNotifications notifications;
     private final Clock clock;
 
-    public ClientQueue(JdbcTemplate jdbc, TransactionTemplate tx, ProcessedKeys keys, Clock clock) {
+    public ClientQueue(JdbcTemplate jdbc, TransactionTemplate tx, ProcessedKeys keys, DatabaseNotifications notifications,
+                       Clock clock) {
         this.jdbc = jdbc;
         this.keys = keys;
+        this.notifications = notifications;
         this.tx = tx;
         this.clock = clock;
     }
@@ -129,6 +135,7 @@ public class ClientQueue {
                         + "provider_chat_id, created_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 conversationId, ((Number) handoff.get("last_client_seq")).longValue(), kind.name(), messageId, body,
                 handoff.get("destination"), handoff.get("provider"), handoff.get("provider_chat_id"), now, now);
+        notifications.notify(CHANNEL, conversationId); // once committed: this instance's delivery, and the others'
     }
 
     private String stateOf(String conversationId) {
@@ -162,10 +169,11 @@ public class ClientQueue {
         jdbc.update("delete from client_message where conversation_id = ? and seq = ?", item.conversationId(), item.seq());
     }
 
-    public void retryLater(Item item, long delayMillis, String error) {
+    /** The next try after {@code delayMillis}; only while {@code owner} still holds the item (an attempt may outlive its lease). */
+    public void retryLater(Item item, long delayMillis, String error, String owner) {
         jdbc.update("update client_message set attempts = attempts + 1, next_attempt_at = ?, owner = null, last_error = ? "
-                + "where conversation_id = ? and seq = ?", clock.millis() + delayMillis, cut(error),
-                item.conversationId(), item.seq());
+                + "where conversation_id = ? and seq = ? and owner = ?", clock.millis() + delayMillis, cut(error),
+                item.conversationId(), item.seq(), owner);
     }
 
     /** Makes every waiting item due now (an operator's "retry now"); returns how many. */

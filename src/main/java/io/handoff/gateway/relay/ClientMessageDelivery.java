@@ -1,11 +1,9 @@
 package io.handoff.gateway.relay;
 
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +28,8 @@ import io.handoff.gateway.conversation.ClientMessage;
 import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.conversation.ClientTurn;
 import io.handoff.gateway.conversation.ConversationStore;
+import io.handoff.gateway.conversation.DatabaseNotifications;
+import io.handoff.gateway.conversation.InstanceId;
 import io.handoff.gateway.conversation.EventLog;
 import io.handoff.gateway.conversation.OperatorEvents;
 import io.handoff.gateway.files.ClientFileRefusedException;
@@ -72,14 +72,15 @@ public class ClientMessageDelivery implements SmartLifecycle {
     private final ProducerTemplate camel;
     private final ObjectMapper json;
     private final Clock clock;
-    private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final String owner;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService workers;
 
     public ClientMessageDelivery(HandoffProperties properties, FilesProperties files, ClientQueue queue, EventLog events,
                                  OperatorEvents operatorEvents, ConversationStore conversations, ProducerTemplate camel,
-                                 ObjectMapper json, Clock clock) {
+                                 ObjectMapper json, Clock clock, InstanceId instance, DatabaseNotifications notifications) {
+        this.owner = instance.value();
         this.config = properties.relay();
         this.leaseMillis = properties.delivery().lease().toMillis();
         // a file is downloaded before it is sent: its attempt may take the whole download time longer
@@ -91,6 +92,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
         this.camel = camel;
         this.json = json;
         this.clock = clock;
+        notifications.listen(ClientQueue.CHANNEL, this::kick); // a message stored here or by another instance
     }
 
     @Override
@@ -193,7 +195,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
         ClientQueue.Outcome outcome = finalOutcome(cause);
         if (outcome == null) {
             long delay = backoff(item.attempts() + 1);
-            queue.retryLater(item, delay, cause.toString());
+            queue.retryLater(item, delay, cause.toString(), owner);
             log.warn("conversation={} client {} seq={} not delivered ({}); next try in {} ms",
                     item.conversationId(), kind(item), item.seq(), cause.toString(), delay);
             return false;

@@ -48,12 +48,11 @@ public class ClientMessages {
     private final ConversationStore conversations;
     private final ClientQueue queue;
     private final OperatorEvents operatorEvents;
-    private final ClientMessageDelivery delivery;
     private final FileUrlPolicy policy;
     private final long maxFileBytes;
 
     public ClientMessages(ObjectMapper json, ConversationStore conversations, ClientQueue queue,
-                          OperatorEvents operatorEvents, ClientMessageDelivery delivery, FileUrlPolicy policy,
+                          OperatorEvents operatorEvents, FileUrlPolicy policy,
                           HandoffProperties properties) {
         this.policy = policy;
         this.maxFileBytes = properties.relay().maxFileSize().toBytes();
@@ -62,7 +61,6 @@ public class ClientMessages {
         this.conversations = conversations;
         this.queue = queue;
         this.operatorEvents = operatorEvents;
-        this.delivery = delivery;
     }
 
     /** The turn of the conversation the request's path names ({@code {id}}, decoded): the flow's context. */
@@ -173,9 +171,6 @@ public class ClientMessages {
         ClientQueue.Accepted accepted = queue.accept(turn.conversationId(), turn.message().messageId(), write(turn.message()));
         log.info("conversation={} client message {}", turn.conversationId(),
                 accepted.duplicate() ? "repeated (messageId seen before), not queued again" : "queued for the operator");
-        if (!accepted.duplicate()) {
-            delivery.kick(turn.conversationId());
-        }
         return Map.of("state", accepted.state());
     }
 
@@ -191,7 +186,6 @@ public class ClientMessages {
             operatorEvents.finishedByClient(id);
             return null;
         });
-        delivery.kick(id);
         log.info("conversation={} closed by the client", id);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("state", "BOT");
