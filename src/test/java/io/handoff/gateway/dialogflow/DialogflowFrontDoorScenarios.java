@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -34,7 +33,7 @@ import io.handoff.gateway.support.GatewayClient;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DialogflowFrontDoorTest {
+abstract class DialogflowFrontDoorScenarios {
 
     static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
     static final FakeDialogflow DIALOGFLOW = FakeDialogflow.start();
@@ -58,8 +57,8 @@ class DialogflowFrontDoorTest {
                 .onEvent("handoff_ended", say("ES is back"));
     }
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
+    /** Everything but the database. */
+    static void doorProperties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> "bot-key");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, "lc");
@@ -80,7 +79,6 @@ class DialogflowFrontDoorTest {
         registry.add(faq + "credentials", DIALOGFLOW::credentialsResource);
         registry.add(faq + "destination", () -> "support");
         registry.add("handoff.retry.initial-delay", () -> "10");
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:dialogflow;DB_CLOSE_DELAY=-1");
     }
 
     @LocalServerPort
