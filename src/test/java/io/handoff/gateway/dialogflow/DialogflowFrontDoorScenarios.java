@@ -285,6 +285,19 @@ abstract class DialogflowFrontDoorScenarios {
     }
 
     @Test
+    void aRevokedTokenIsRenewedOnceAndTheCallMadeAgain() {
+        String id = "token-" + UUID.randomUUID();
+        assertThat(post("shop", id, "hi").status()).isEqualTo(200);
+        int grants = DIALOGFLOW.count(FakeDialogflow.TOKEN);
+        DIALOGFLOW.expireTokens(); // Dialogflow now answers 401 to the cached token
+
+        GatewayClient.Response answer = post("shop", id, "hello");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(texts(answer)).containsExactly("Hello! How can I help?");
+        assertThat(DIALOGFLOW.count(FakeDialogflow.TOKEN)).isEqualTo(grants + 1);
+    }
+
+    @Test
     void anErrorAnswerIsNotRetried() {
         DIALOGFLOW.failNext(FakeDialogflow.DETECT_INTENT, 1, 500);
         GatewayClient.Response answer = post("shop", "error-" + UUID.randomUUID(), "hi");
