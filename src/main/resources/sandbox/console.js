@@ -5,7 +5,8 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const client = { conversationId: null, after: 0, polling: null, sent: 0 };
+  const client = { conversationId: null, after: 0, polling: null, sent: 0, mode: 'bot' };
+  const dialogflowMode = () => client.mode === 'dialogflow';
   const operator = { selected: null, chatsText: '', chatText: '', chat: null, busy: false };
 
   // ------------------------------------------------------------ helpers
@@ -101,7 +102,51 @@
     await refreshState();
   }
 
+  /** The Dialogflow end user's message: the door answers with the agent's replies (or takes it to the operator). */
+  async function sendEndUserMessage(message, shown) {
+    const body = { messageId: 'm-' + Date.now() + '-' + (++client.sent), ...message };
+    const path = `/api/v1/dialogflow/${segment($('client-agent').value)}/conversations/${segment(client.conversationId)}/messages`;
+    const answer = await botCall('POST', path, body);
+    const ok = answer.status === 200 || answer.status === 202;
+    append($('client-events'), el('li', { className: ok ? 'sent' : 'sent failed', 'data-status': answer.status },
+      el('span', { className: 'meta' }, `you → ${answer.status} ${ok ? answer.json.state : ''}`), shown));
+    if (!ok) {
+      append($('client-events'), el('li', { className: 'note failed' }, answer.json && answer.json.detail || answer.text));
+    } else if (answer.json.replies) {
+      showReplies(answer.json.replies, 'reply');
+      const handoff = answer.json.handoff;
+      if (handoff) {
+        append($('client-events'), el('li', { className: handoff.failed ? 'note failed' : 'note' }, handoff.failed
+          ? `The agent asked for a person: ${handoff.failed}`
+          : `The agent handed you to ${handoff.destination} (${handoff.provider}, chat ${handoff.providerChatId})`));
+      }
+    }
+    startPolling();
+    await refreshState();
+  }
+
+  function replyText(reply) {
+    return reply.type === 'text' ? reply.text : JSON.stringify(reply.payload);
+  }
+
+  function showReplies(replies, kind) {
+    for (const reply of replies) {
+      append($('client-events'), el('li', { className: 'bot-reply', 'data-kind': kind },
+        el('span', { className: 'meta' }, 'bot'), `Bot: ${replyText(reply)}`));
+    }
+  }
+
+  function useMode(mode) {
+    client.mode = mode;
+    const dialogflow = dialogflowMode();
+    for (const node of document.querySelectorAll('.bot-only')) node.hidden = dialogflow;
+    for (const node of document.querySelectorAll('.dialogflow-only')) node.hidden = !dialogflow;
+    $('client-hint').textContent = dialogflow ? 'plays a Dialogflow end user' : 'plays the bot';
+    newConversation();
+  }
+
   async function sendClientMessage(message, shown) {
+    if (dialogflowMode()) return sendEndUserMessage(message, shown);
     const body = { messageId: 'm-' + Date.now() + '-' + (++client.sent), ...message };
     const answer = await botCall('POST', conversationPath() + '/messages', body);
     const ok = answer.status === 200 || answer.status === 202;
@@ -122,6 +167,7 @@
     $('client-state').textContent = state;
     const inHandoff = state === 'WAITING' || state === 'OPERATOR';
     for (const id of ['client-send', 'client-send-file', 'client-close']) $(id).disabled = !inHandoff;
+    if (dialogflowMode()) $('client-send').disabled = false; // the agent answers while the bot owns the conversation
     $('client-start').disabled = inHandoff;
   }
 
@@ -133,7 +179,8 @@
       const op = answer.json.operator;
       $('client-operator').textContent = op ? `with ${op.name || op.id}` : '';
     } else {
-      showState(answer.status === 404 ? 'unknown (no handoff yet)' : `error ${answer.status}`);
+      showState(answer.status === 404 ? (dialogflowMode() ? 'new (say something)' : 'unknown (no handoff yet)')
+        : `error ${answer.status}`);
       $('client-operator').textContent = '';
     }
   }
@@ -147,6 +194,7 @@
       case 'livechatFinished': return `The handoff finished (${event.reason}): the conversation is the bot's again`;
       case 'noLivechatOperatorsOnline': return `Nobody online for ${event.destination}`;
       case 'chatTransferred': return `The chat was transferred (${event.reason})`;
+      case 'botMessage': return event.replies.map((reply) => `Bot: ${replyText(reply)}`).join('\n');
       default: return JSON.stringify(event);
     }
   }
@@ -292,6 +340,10 @@
     $('operator-file-url').value = settings.sampleFileUrl;
     $('operator-file-name').value = 'price-list.txt';
     $('client-file-url').value = settings.sampleFileUrl;
+    const agents = settings.dialogflowAgents || [];
+    $('client-agent').replaceChildren(...agents.map((name) => el('option', { value: name }, name)));
+    $('client-mode').disabled = !agents.length; // no Dialogflow agent configured: only the bot can be played
+    $('client-mode').addEventListener('change', () => useMode($('client-mode').value));
 
     $('client-new').addEventListener('click', newConversation);
     $('client-conversation').addEventListener('change', () => useConversation($('client-conversation').value.trim()));

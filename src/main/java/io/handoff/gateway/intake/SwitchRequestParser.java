@@ -128,19 +128,19 @@ public class SwitchRequestParser {
         return List.copyOf(entries);
     }
 
-    /** Collects field errors; each reader returns null (or a default) for a bad value. */
-    static final class Errors {
+    /** Collects field errors; each reader returns null (or a default) for a bad value. Also the front doors' bodies. */
+    public static final class Errors {
         private final List<Map<String, String>> list = new ArrayList<>();
 
-        void add(String field, String message) {
+        public void add(String field, String message) {
             list.add(Map.of("field", field, "message", message));
         }
 
-        boolean absent(JsonNode node) {
+        public boolean absent(JsonNode node) {
             return node == null || node.isNull();
         }
 
-        boolean object(JsonNode node, String field) {
+        public boolean object(JsonNode node, String field) {
             if (!node.isObject()) {
                 add(field, "must be an object");
                 return false;
@@ -148,7 +148,7 @@ public class SwitchRequestParser {
             return true;
         }
 
-        String conversationId(JsonNode node, String field) {
+        public String conversationId(JsonNode node, String field) {
             String id = text(node, field, 128, true);
             if (id != null && !CONVERSATION_ID.matcher(id).matches()) {
                 add(field, "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -");
@@ -157,7 +157,7 @@ public class SwitchRequestParser {
             return id;
         }
 
-        String text(JsonNode node, String field, int maxLength, boolean required) {
+        public String text(JsonNode node, String field, int maxLength, boolean required) {
             if (absent(node)) {
                 if (required) {
                     add(field, "is required");
@@ -251,7 +251,7 @@ public class SwitchRequestParser {
             return List.copyOf(values);
         }
 
-        void throwIfAny() {
+        public void throwIfAny() {
             if (!list.isEmpty()) {
                 throw ProblemException.invalidRequest(
                         "The request has " + list.size() + " invalid field(s); see errors", list);

@@ -29,13 +29,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.ProviderAccounts;
+import io.handoff.gateway.dialogflow.DialogflowProperties;
 import io.handoff.gateway.routing.Destinations;
 import io.handoff.gateway.sandbox.platform.LiveChatPlatform;
 import io.handoff.gateway.sandbox.platform.Refusal;
 
 /**
  * The sandbox's web console at {@code /sandbox/console}: one page (plain HTML and JavaScript from
- * {@code classpath:sandbox/}) with a client pane that plays the bot against the real bot API, and an operator
+ * {@code classpath:sandbox/}) with a client pane that plays the bot against the real bot API (or a Dialogflow agent's
+ * end user against the Dialogflow front door), and an operator
  * pane backed by the small JSON API below {@code /sandbox/console/api}, which acts on the simulators as an
  * agent would in LiveChat's or LiveTex's own app.
  */
@@ -62,9 +64,11 @@ public class SandboxConsoleController {
     private final Destinations destinations;
     private final ProviderAccounts accounts;
     private final HandoffProperties properties;
+    private final DialogflowProperties dialogflow;
 
     public SandboxConsoleController(SandboxLiveChat livechat, SandboxLiveTex livetex, Destinations destinations,
-                                    ProviderAccounts accounts, HandoffProperties properties) {
+                                    ProviderAccounts accounts, HandoffProperties properties, DialogflowProperties dialogflow) {
+        this.dialogflow = dialogflow;
         this.livechat = livechat;
         this.livetex = livetex;
         this.destinations = destinations;
@@ -102,6 +106,7 @@ public class SandboxConsoleController {
         var list = settings.putArray("destinations");
         destinations.all().forEach(d -> list.addObject().put("name", d.name()).put("provider", d.provider())
                 .put("description", d.description()));
+        dialogflow.agents().keySet().forEach(settings.putArray("dialogflowAgents")::add); // the client pane's end-user mode
         return settings;
     }
 

@@ -17,7 +17,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * <pre>
  *   sandbox                                   the sandbox profile: may use anything
  *   ops                                       MBeans, meters, health: observe everything below
- *   jaicp                                     the JAICP front door: turns calls into intake / relay requests
+ *   jaicp  dialogflow                         the front doors (JAICP, Dialogflow): turn calls into intake / relay
+ *                                             requests (none uses the other)
  *   intake   relay   delivery                 the bot API's flows (none uses another)
  *   provider.livechat  provider.livetex       the provider plug-ins (none uses another, nor api: they throw
  *                                             provider and files exceptions that api.ProblemResponder maps)
@@ -46,29 +47,31 @@ class ArchitectureTest {
             .layer("Relay").definedBy(ROOT + ".relay..")
             .layer("Delivery").definedBy(ROOT + ".delivery..")
             .layer("Jaicp").definedBy(ROOT + ".jaicp..")
+            .layer("Dialogflow").definedBy(ROOT + ".dialogflow..")
             .layer("Ops").definedBy(ROOT + ".ops..")
             .layer("Sandbox").definedBy(ROOT + ".sandbox..")
 
             .whereLayer("Sandbox").mayNotBeAccessedByAnyLayer()
             .whereLayer("Ops").mayOnlyBeAccessedByLayers("Sandbox")
             .whereLayer("Jaicp").mayOnlyBeAccessedByLayers("Ops", "Sandbox")
-            .whereLayer("Intake").mayOnlyBeAccessedByLayers("Jaicp", "Ops", "Sandbox")
-            .whereLayer("Relay").mayOnlyBeAccessedByLayers("Jaicp", "Ops", "Sandbox")
-            .whereLayer("Delivery").mayOnlyBeAccessedByLayers("Jaicp", "Ops", "Sandbox")
+            .whereLayer("Dialogflow").mayOnlyBeAccessedByLayers("Ops", "Sandbox")
+            .whereLayer("Intake").mayOnlyBeAccessedByLayers("Jaicp", "Dialogflow", "Ops", "Sandbox")
+            .whereLayer("Relay").mayOnlyBeAccessedByLayers("Jaicp", "Dialogflow", "Ops", "Sandbox")
+            .whereLayer("Delivery").mayOnlyBeAccessedByLayers("Jaicp", "Dialogflow", "Ops", "Sandbox")
             .whereLayer("Providers").mayOnlyBeAccessedByLayers("Sandbox")
-            .whereLayer("Conversation").mayOnlyBeAccessedByLayers("Providers", "Intake", "Relay", "Delivery", "Jaicp",
+            .whereLayer("Conversation").mayOnlyBeAccessedByLayers("Providers", "Intake", "Relay", "Delivery", "Jaicp", "Dialogflow",
                     "Ops", "Sandbox")
             .whereLayer("Routing").mayOnlyBeAccessedByLayers("Conversation", "Providers", "Intake", "Relay", "Delivery",
-                    "Jaicp", "Ops", "Sandbox")
+                    "Jaicp", "Dialogflow", "Ops", "Sandbox")
             // the provider plug-ins throw provider (or files) exceptions, which the API layer maps: they never use it
             .whereLayer("Api").mayOnlyBeAccessedByLayers("Routing", "Conversation", "Intake", "Relay",
-                    "Delivery", "Jaicp", "Ops", "Sandbox")
+                    "Delivery", "Jaicp", "Dialogflow", "Ops", "Sandbox")
             .whereLayer("ProviderSpi").mayOnlyBeAccessedByLayers("Api", "Routing", "Conversation", "Providers", "Intake",
-                    "Relay", "Delivery", "Jaicp", "Ops", "Sandbox")
+                    "Relay", "Delivery", "Jaicp", "Dialogflow", "Ops", "Sandbox")
             .whereLayer("Support").mayOnlyBeAccessedByLayers("Api", "Routing", "Conversation", "Providers", "Intake",
-                    "Relay", "Delivery", "Jaicp", "Ops", "Sandbox", "ProviderSpi")
+                    "Relay", "Delivery", "Jaicp", "Dialogflow", "Ops", "Sandbox", "ProviderSpi")
             .whereLayer("Config").mayOnlyBeAccessedByLayers("Support", "ProviderSpi", "Api", "Routing", "Conversation",
-                    "Providers", "Intake", "Relay", "Delivery", "Jaicp", "Ops", "Sandbox");
+                    "Providers", "Intake", "Relay", "Delivery", "Jaicp", "Dialogflow", "Ops", "Sandbox");
 
     /** A provider plug-in never reaches into another one. */
     @ArchTest
@@ -78,6 +81,11 @@ class ArchitectureTest {
     /** The bot API's flows do not use each other; what they share is below them. */
     @ArchTest
     static final ArchRule flowsAreIndependent = slices().matching(ROOT + ".(intake|relay|delivery)..")
+            .should().notDependOnEachOther();
+
+    /** The front doors do not use each other. */
+    @ArchTest
+    static final ArchRule frontDoorsAreIndependent = slices().matching(ROOT + ".(jaicp|dialogflow)..")
             .should().notDependOnEachOther();
 
     @ArchTest

@@ -33,7 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code support}, the operator console lists the chat, the operator joins and replies, the client writes, the
  * operator sends a file link and closes; each side sees what the other did. Debian's {@code chromium} and
  * {@code chromium-driver} drive it (.ci/run installs them; Selenium downloads nothing); without them the test
- * is skipped with a message.
+ * is skipped with a message. A second conversation plays a Dialogflow end user: greeting, handoff by the agent,
+ * the operator's close, the bot's welcome back.
  */
 class SandboxBrowserTest extends SandboxTestContext {
 
@@ -169,6 +170,44 @@ class SandboxBrowserTest extends SandboxTestContext {
                 .anySatisfy(text -> assertThat(text).contains("Anna archived the chat"));
         assertThat(eventTypes(conversationId))
                 .containsExactly("operatorJoined", "operatorMessage", "operatorFile", "livechatFinished");
+    }
+
+    @Test
+    void aDialogflowEndUserTalksToTheBotAnOperatorAndTheBotAgain() {
+        browser.get(anonymous().baseUrl() + "/sandbox/console");
+        until(() -> !value("client-api-key").isEmpty());
+        new Select(element("client-mode")).selectByValue("dialogflow");
+        until(() -> element("client-agent").isDisplayed());
+        assertThat(element("client-start").isDisplayed()).isFalse();
+        String conversationId = value("client-conversation");
+
+        // "hi": the agent answers at once
+        type("client-text", "hi");
+        element("client-send").click();
+        until(() -> texts("#client-events li.bot-reply").stream().anyMatch(t -> t.contains("Hello!")));
+
+        // "operator": the agent hands off by itself, the chat appears in the operator pane with what the user said
+        type("client-text", "operator");
+        element("client-send").click();
+        until(() -> element("client-state").getText().equals("WAITING"));
+        By chat = By.cssSelector("#chats li.chat[data-conversation-id='" + conversationId + "']");
+        until(() -> !browser.findElements(chat).isEmpty());
+        browser.findElement(chat).click();
+        until(() -> texts("#chat-messages li[data-from=customer]").stream().anyMatch(t -> t.contains("operator")));
+        assertThat(texts("#chat-messages li[data-from=customer]")).anySatisfy(t -> assertThat(t).contains("hi"));
+
+        // the operator answers, then closes: the bot welcomes the user back without the user typing anything
+        element("operator-join").click();
+        type("operator-text", "Hi, Anna here");
+        element("operator-send").click();
+        until(() -> clientEvent("operatorMessage").contains("Anna: Hi, Anna here"));
+        int sent = browser.findElements(By.cssSelector("#client-events li.sent")).size();
+        element("operator-close").click();
+        until(() -> clientEvent("botMessage").contains("Welcome back!"));
+        until(() -> element("client-state").getText().equals("BOT"));
+        assertThat(browser.findElements(By.cssSelector("#client-events li.sent"))).hasSize(sent);
+        assertThat(eventTypes(conversationId)).containsSubsequence("operatorJoined", "operatorMessage", "livechatFinished",
+                "botMessage");
     }
 
     // ---------------------------------------------------------------- helpers

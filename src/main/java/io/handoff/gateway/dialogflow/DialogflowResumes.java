@@ -1,0 +1,264 @@
+package io.handoff.gateway.dialogflow;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.handoff.gateway.conversation.EventLog;
+import io.handoff.gateway.conversation.EventSignals;
+import io.handoff.gateway.conversation.HandoffStarted;
+import io.handoff.gateway.dialogflow.DialogflowConversations.Binding;
+import io.handoff.gateway.dialogflow.DialogflowConversations.Line;
+import io.handoff.gateway.dialogflow.DialogflowProperties.Agent;
+
+/**
+ * The bot speaks again after a handoff (gateway-api.md §7): once a handoff of a conversation bound to an agent ends
+ * ({@code livechatFinished}, any reason), the agent's {@code resume-event} is sent and its replies are stored as a
+ * {@code botMessage} event, after the {@code livechatFinished}.
+ *
+ * <p>Durable and once: a handoff's start marks the session ({@code handoff_seq}, the conversation's last seq then);
+ * the first {@code livechatFinished} after that seq is what is resumed. An instance takes the resume with a lease,
+ * and stores the {@code botMessage} and clears the mark in one transaction, so two instances never both store it, and
+ * a restart (or another instance, after the lease) finds the mark and does it then. A failed call is retried in the
+ * background with backoff (only what is safe to repeat); after giving up, nothing is stored: the bot answers the
+ * next message as usual. Events stored on this instance wake the work at once; the sweep finds the rest.
+ */
+@Component("dialogflowResumes")
+public class DialogflowResumes implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DialogflowResumes.class);
+    static final Duration LEASE = Duration.ofMinutes(2);
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final int MAX_ATTEMPTS = 10;
+
+    /** A resume taken by this instance. */
+    record Resume(Binding binding, Agent agent, long handoffSeq, long finishedSeq, String reason, int attempts) {
+    }
+
+    private final DialogflowProperties properties;
+    private final DialogflowConversations conversations;
+    private final DialogflowDoor door;
+    private final EventLog events;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ProducerTemplate camel;
+    private final DetectIntentRequests requests;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private ExecutorService worker;
+
+    public DialogflowResumes(DialogflowProperties properties, DialogflowConversations conversations, DialogflowDoor door,
+                             EventLog events, EventSignals signals, JdbcTemplate jdbc, TransactionTemplate tx,
+                             ObjectMapper json, Clock clock, ProducerTemplate camel) {
+        this.properties = properties;
+        this.conversations = conversations;
+        this.door = door;
+        this.events = events;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+        this.camel = camel;
+        this.requests = new DetectIntentRequests(json);
+        signals.onStored(this::kick);
+    }
+
+    /** A handoff of a bound conversation started (through the door or the bot API): its end is to be resumed. */
+    @EventListener
+    public void handoffStarted(HandoffStarted started) {
+        int marked = jdbc.update("update dialogflow_session set handoff_seq = (select c.last_seq from conversation c "
+                + "where c.conversation_id = ? and c.state <> 'BOT'), resume_attempts = 0, resume_next_at = 0, "
+                + "updated_at = ? where conversation_id = ? and handoff_seq is null",
+                started.conversationId(), clock.millis(), started.conversationId());
+        if (marked == 1) {
+            log.info("conversation={} Dialogflow resume due when the handoff ends", started.conversationId());
+        }
+    }
+
+    /** Resumes whose handoff may have ended: marked, not backing off, not leased by another instance. */
+    @Scheduled(fixedDelayString = "${handoff.dialogflow.resume-poll-interval:5s}", initialDelayString = "3s")
+    public void sweep() {
+        if (!running.get() || properties.agents().isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        jdbc.queryForList("select conversation_id from dialogflow_session where handoff_seq is not null "
+                + "and resume_next_at <= ? and resume_lease_until < ?", String.class, now, now).forEach(this::kick);
+    }
+
+    void kick(String conversationId) {
+        if (running.get() && !properties.agents().isEmpty() && inFlight.add(conversationId)) {
+            try {
+                worker.execute(() -> {
+                    try {
+                        take(conversationId).ifPresent(this::resume);
+                    } catch (RuntimeException e) {
+                        log.warn("conversation={} Dialogflow resume failed: {}", conversationId, e.toString());
+                    } finally {
+                        inFlight.remove(conversationId);
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                inFlight.remove(conversationId);
+            }
+        }
+    }
+
+    /** The resume of the conversation, leased to this instance, if its handoff has ended and the resume is due. */
+    Optional<Resume> take(String conversationId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("select handoff_seq, resume_attempts from dialogflow_session "
+                + "where conversation_id = ? and handoff_seq is not null", conversationId);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        long handoffSeq = ((Number) rows.get(0).get("handoff_seq")).longValue();
+        int attempts = ((Number) rows.get(0).get("resume_attempts")).intValue();
+        List<Map<String, Object>> finished = jdbc.queryForList("select seq, body from conversation_event where "
+                + "conversation_id = ? and type = 'livechatFinished' and seq > ? order by seq limit 1", conversationId,
+                handoffSeq);
+        if (finished.isEmpty()) {
+            return Optional.empty(); // still in the handoff
+        }
+        long now = clock.millis();
+        if (jdbc.update("update dialogflow_session set resume_lease_until = ? where conversation_id = ? and handoff_seq = ? "
+                + "and resume_lease_until < ? and resume_next_at <= ?", now + LEASE.toMillis(), conversationId, handoffSeq,
+                now, now) == 0) {
+            return Optional.empty(); // another instance has it, or it is backing off
+        }
+        Binding binding = conversations.find(conversationId).orElseThrow();
+        Optional<Agent> agent = properties.agent(binding.agent());
+        String reason = reason((String) finished.get(0).get("body"));
+        Resume resume = new Resume(binding, agent.orElse(null), handoffSeq,
+                ((Number) finished.get(0).get("seq")).longValue(), reason, attempts);
+        if (agent.isEmpty() || agent.get().resumeEventName().isEmpty()) {
+            settle(resume, null); // no longer configured, or no resume event: nothing to say
+            return Optional.empty();
+        }
+        return Optional.of(resume);
+    }
+
+    private void resume(Resume resume) {
+        String conversationId = resume.binding().conversationId();
+        ObjectNode parameters = json.createObjectNode().put("reason", resume.reason());
+        DialogflowCall call;
+        try {
+            call = door.call(resume.binding().agent(), resume.agent(), conversationId, resume.binding().sessionId(),
+                    requests.event(resume.agent(), resume.agent().resumeEventName().orElseThrow(),
+                            resume.binding().languageCode(), parameters));
+        } catch (Exception e) {
+            settle(resume, null);
+            throw new IllegalStateException("resume event not built", e);
+        }
+        Exchange done = camel.send("direct:dialogflow-detect-intent", exchange -> exchange.setProperty("dialogflowCall", call));
+        Throwable failure = done.getException();
+        if (failure == null) {
+            settle(resume, done.getMessage().getBody(DetectIntentResult.class));
+            return;
+        }
+        failure = DialogflowCalls.unwrapped(failure);
+        boolean retryable = failure instanceof DialogflowException d && d.retryable();
+        int attempts = resume.attempts() + 1;
+        if (!retryable || attempts >= MAX_ATTEMPTS) {
+            log.warn("conversation={} Dialogflow resume event given up after {} attempt(s): {}; the bot answers the next "
+                    + "message as usual", conversationId, attempts, failure.getMessage());
+            settle(resume, null);
+            return;
+        }
+        long delay = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempts - 1, 16));
+        jdbc.update("update dialogflow_session set resume_attempts = ?, resume_next_at = ?, resume_lease_until = 0 "
+                + "where conversation_id = ? and handoff_seq = ?", attempts, clock.millis() + delay, conversationId,
+                resume.handoffSeq());
+        log.info("conversation={} Dialogflow resume event failed ({}); next try in {} ms", conversationId,
+                failure.getMessage(), delay);
+    }
+
+    /** Stores the replies as botMessage and clears the mark, in one transaction: once, whichever instance gets here. */
+    private void settle(Resume resume, DetectIntentResult result) {
+        String conversationId = resume.binding().conversationId();
+        boolean stored = Boolean.TRUE.equals(tx.execute(status -> {
+            if (jdbc.update("update dialogflow_session set handoff_seq = null, resume_attempts = 0, resume_next_at = 0, "
+                    + "resume_lease_until = 0, updated_at = ? where conversation_id = ? and handoff_seq = ?",
+                    clock.millis(), conversationId, resume.handoffSeq()) == 0) {
+                return false; // settled already
+            }
+            if (result != null && !result.replies().isEmpty()) {
+                events.append(conversationId, "botMessage", Map.of("replies", result.repliesJson(json)));
+                return true;
+            }
+            return false;
+        }));
+        if (stored) {
+            conversations.append(conversationId, result.texts().stream().map(text -> new Line("bot", text)).toList());
+            log.info("conversation={} Dialogflow agent {} resumed after livechatFinished seq={}", conversationId,
+                    resume.binding().agent(), resume.finishedSeq());
+        }
+    }
+
+    private String reason(String body) {
+        try {
+            JsonNode event = json.readTree(body);
+            return event.path("reason").asText("providerClosed");
+        } catch (Exception unreadable) {
+            return "providerClosed";
+        }
+    }
+
+    @Override
+    public void start() {
+        worker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "dialogflow-resume");
+            thread.setDaemon(true);
+            return thread;
+        });
+        running.set(true);
+    }
+
+    @Override
+    public void stop() {
+        // a resume not done stays marked in the database and is done after the restart
+        running.set(false);
+        worker.shutdown();
+        try {
+            worker.awaitTermination(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    /** Camel stops after this (higher phase stops first), so a resume in progress can finish. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+}
