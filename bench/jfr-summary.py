@@ -40,6 +40,26 @@ COMPONENTS = [  # (package prefix, name); first match wins
 JDK = ("java.", "jdk.", "sun.", "javax.", "com.sun.")
 
 
+# what a relayed message pays for, counted inclusively: a sample counts for each marker any of its frames matches
+MARKERS = [
+    ("Camel bean/simple expressions (setBody/setProperty method:, filters)", ("org.apache.camel.language.bean.", "org.apache.camel.language.simple.")),
+    ("Camel bean processor (bean: steps)", ("org.apache.camel.component.bean.AbstractBeanProcessor",)),
+    ("exchange copies (Camel: a method: expression runs on a copy)", ("org.apache.camel.support.ExchangeHelper.createCopy",
+                                                                      "org.apache.camel.support.AbstractExchange.copy")),
+    ("Camel Micrometer exchange event notifier", ("org.apache.camel.component.micrometer.eventnotifier.",)),
+    ("Camel Micrometer route policy", ("org.apache.camel.component.micrometer.routepolicy.",)),
+    ("Camel HTTP producer (to LiveChat)", ("org.apache.camel.component.http.HttpProducer",)),
+    ("H2 (SQL parse and execution)", ("org.h2.",)),
+    ("Spring JDBC", ("org.springframework.jdbc.",)),
+    ("Spring MVC DispatcherServlet", ("org.springframework.web.servlet.DispatcherServlet.",)),
+    ("servlet filter chain", ("org.apache.catalina.core.ApplicationFilterChain.",)),
+    ("Spring Security filters", ("org.springframework.security.",)),
+    ("Jackson", ("com.fasterxml.jackson.",)),
+    ("Logback / SLF4J", ("ch.qos.logback.", "org.slf4j.")),
+    ("gateway code (io.handoff)", ("io.handoff.",)),
+]
+
+
 def first_own_frame(frames):
     """The first frame from the top that is not the JDK's: whoever asked for the work."""
     return next((f for f in frames if not type_of(f).startswith(JDK)), None)
@@ -108,14 +128,18 @@ def main():
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     events = events_of(args.recording, "jdk.ExecutionSample", 64)
-    own, inclusive, components, threads, callers = (collections.Counter() for _ in range(5))
+    own, inclusive, components, threads, callers, markers = (collections.Counter() for _ in range(6))
     for event in events:
         frames = (event["values"].get("stackTrace") or {}).get("frames") or []
         if not frames:
             continue
         own[method_of(frames[0])] += 1
-        for name in {method_of(f) for f in frames}:
+        names = {method_of(f) for f in frames}
+        for name in names:
             inclusive[name] += 1
+        for label, prefixes in MARKERS:
+            if any(name.startswith(prefixes) for name in names):
+                markers[label] += 1
         components[component(frames)] += 1
         caller = first_own_frame(frames)
         callers[method_of(caller) if caller else "JDK only"] += 1
@@ -135,7 +159,8 @@ def main():
     print()
     total = sum(components.values())
     print(f"{total} Java execution samples (jdk.ExecutionSample: threads running Java code)\n")
-    for title, counter in (("By component (first non-JDK frame from the top)", components),
+    for title, counter in (("Inclusive, by what the time was spent under", markers),
+                           ("By component (first non-JDK frame from the top)", components),
                            ("By method of the first non-JDK frame from the top", callers),
                            ("By thread pool", threads),
                            ("Self: top frame", own),

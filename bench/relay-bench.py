@@ -170,7 +170,7 @@ class Gateway:
         self.log = open(os.path.join(self.home, "console.log"), "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         self.pid = self.process.pid  # the start script execs the JVM: same pid
-        deadline = time.time() + 180
+        deadline = time.time() + 600  # a start-up takes 15 s on an idle 2-core machine, minutes on a busy one
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the gateway ({variant}) exited; see {self.log.name}")
@@ -181,7 +181,9 @@ class Gateway:
             except OSError:
                 pass
             time.sleep(1)
-        raise RuntimeError(f"the gateway ({variant}) was not ready in 180 s; see {self.log.name}")
+        self.process.kill()
+        self.process.wait()
+        raise RuntimeError(f"the gateway ({variant}) was not ready in 600 s; see {self.log.name}")
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
