@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
 
+import io.handoff.gateway.conversation.Handoff;
 import io.handoff.gateway.provider.Availability;
 import io.handoff.gateway.routing.Destination;
 
@@ -17,7 +18,9 @@ import io.handoff.gateway.routing.Destination;
  * handoff costs the chat call (and a grant for a new customer) only. What feeds it: the handoff's own
  * {@code list_group_statuses} and {@code get_dynamic_configuration} (JAICP's getDestinations). Only "accepting"
  * is remembered: a destination seen offline is asked again on its next switch, and a chat refused with
- * {@code groups_offline} (a stale "accepting") forgets the destination's groups.
+ * {@code groups_offline} (a stale "accepting") forgets the destination's groups. The routes pass the whole
+ * {@code handoff}: an OGNL path such as {@code ${exchangeProperty.handoff.destination}} makes Camel introspect the
+ * record's class on every evaluation (seen with bench/run --jfr).
  */
 @Component("livechatAvailability")
 public class LiveChatAvailability {
@@ -35,8 +38,9 @@ public class LiveChatAvailability {
         this.clock = clock;
     }
 
-    /** True when none of the destination's groups was seen accepting within the TTL: list_group_statuses must be asked. */
-    public boolean mustAsk(Destination destination) {
+    /** True when none of the switch's destination groups was seen accepting within the TTL: list_group_statuses must be asked. */
+    public boolean mustAsk(Handoff handoff) {
+        Destination destination = handoff.destination();
         long freshAfter = clock.millis() - config.availabilityTtl().toMillis();
         return destination.groupIds().stream().map(acceptingSince::get).noneMatch(seen -> seen != null && seen > freshAfter);
     }
@@ -66,11 +70,11 @@ public class LiveChatAvailability {
     }
 
     /** start_chat or resume_chat answered {@code groups_offline}: the destination's groups are not accepting after all. */
-    public boolean refusedOffline(Map<String, Object> chatAnswer, Destination destination) {
+    public boolean refusedOffline(Map<String, Object> chatAnswer, Handoff handoff) {
         if (!"groups_offline".equals(LiveChatResponses.errorTypeOf(chatAnswer))) {
             return false;
         }
-        destination.groupIds().forEach(acceptingSince::remove);
+        handoff.destination().groupIds().forEach(acceptingSince::remove);
         return true;
     }
 }
