@@ -8,7 +8,8 @@ shared/reference/livechat-api.md: Bearer tokens it issued, organization_id on ev
 customer, chat_inactive after deactivate_chat. It sends no webhooks. It counts every call by method and
 send_event per chat, for the bench to read:
 
-  GET  /_bench/stats           {"calls": {method: n}, "send_events": n, "send_events_per_chat": {chat_id: n}}
+  GET  /_bench/stats           {"calls": {method: n}, "send_events": n, "send_events_per_chat": {chat_id: n},
+                                "out_of_order": n}  (events whose custom_id m<N> is not above the chat's last one)
   POST /_bench/reset           zero the counters (state stays)
   POST /_bench/delay?ms=30     add this much to every LiveChat call from now on
 
@@ -35,6 +36,8 @@ class State:
         self.lock = threading.Lock()
         self.calls = {}
         self.events_per_chat = {}
+        self.last_number = {}       # chat_id -> N of the last custom_id m<N>: the bench numbers each chat's messages
+        self.out_of_order = 0
         self.delay = 0.0
         self.customer_tokens = {}   # token -> entity_id
         self.chat_of_customer = {}  # entity_id -> chat_id
@@ -82,7 +85,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_bench/stats":
             with STATE.lock:
                 self.answer(200, {"calls": dict(STATE.calls), "send_events": sum(STATE.events_per_chat.values()),
-                                  "send_events_per_chat": dict(STATE.events_per_chat)})
+                                  "send_events_per_chat": dict(STATE.events_per_chat), "out_of_order": STATE.out_of_order})
         elif url.path == "/v3.6/customer/action/get_dynamic_configuration":
             self.delayed()
             query = parse_qs(url.query)
@@ -101,6 +104,7 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 STATE.calls.clear()
                 STATE.events_per_chat.clear()
+                STATE.out_of_order = 0
             return self.answer(200, {})
         if url.path == "/_bench/delay":
             STATE.delay = int(parse_qs(url.query).get("ms", ["0"])[0]) / 1000
@@ -182,6 +186,11 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(400, "chat_inactive", "Chat is inactive")
             if method == "send_event":
                 STATE.events_per_chat[chat] = STATE.events_per_chat.get(chat, 0) + 1
+                custom_id = str(body.get("event", {}).get("custom_id", ""))
+                if custom_id[:1] == "m" and custom_id[1:].isdigit():
+                    if int(custom_id[1:]) <= STATE.last_number.get(chat, 0):
+                        STATE.out_of_order += 1
+                    STATE.last_number[chat] = int(custom_id[1:])
                 return {"event_id": new_id()}
             if method == "deactivate_chat":
                 STATE.active[chat] = False

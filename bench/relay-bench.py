@@ -229,7 +229,8 @@ def relay(gateway, standin, bots, total, sample_rss=False):
                 else:
                     refused[0] += 1
 
-    before = standin.stats()["send_events"]
+    start_stats = standin.stats()
+    before = start_stats["send_events"]
     rss = [rss_mib(gateway.pid)]
     cpu_before = cpu_seconds(gateway.pid)
     started = time.perf_counter()
@@ -249,9 +250,11 @@ def relay(gateway, standin, bots, total, sample_rss=False):
     all_delivered = time.perf_counter()
     cpu = cpu_seconds(gateway.pid) - cpu_before
     rss.append(rss_mib(gateway.pid))
-    per_chat = standin.stats()["send_events_per_chat"]  # each conversation's chat got exactly its accepted messages
+    end_stats = standin.stats()
+    per_chat = end_stats["send_events_per_chat"]  # each conversation's chat got exactly its accepted messages
     mismatched = sum(1 for cid in conversations if per_chat.get(chat_of[cid], 0) != accepted_of[cid])
     return {"accepted": accepted, "refused": refused[0], "delivered": delivered, "mismatched": mismatched,
+            "out_of_order": end_stats["out_of_order"] - start_stats["out_of_order"],
             "accepted_per_s": accepted / (last_accept[0] - started),
             "delivered_per_s": delivered / (all_delivered - started),
             "cpu_ms": cpu * 1000 / max(delivered, 1), "cpu_s": cpu,
@@ -389,7 +392,7 @@ def report(results, args):
     row("messages/s accepted (202)", f"{j['accepted_per_s']:.0f}", "", ">= 1000")
     row("messages/s delivered (at the stand-in)", f"{j['delivered_per_s']:.0f}", "", ">= 1000")
     row("  accepted / delivered / refused", f"{j['accepted']} / {j['delivered']} / {j['refused']}",
-        f"chats with a wrong count: {j['mismatched']}")
+        f"chats with a wrong count: {j['mismatched']}, out of order: {j['out_of_order']}")
     load50, load99 = jar["direct_load"]
     row(f"POST /messages p50 / p99, {args.bots} bots", f"{ms(j['p50'])} / {ms(j['p99'])}",
         f"send_event {ms(load50)} / {ms(load99)}", f"p50 ratio {j['p50'] / load50:.1f}x (<= 3x)")
