@@ -18,6 +18,8 @@ public record HandoffProperties(
         /* providers a destination may name before this gateway is built with them: such destinations answer 501 */
         List<String> plannedProviders,
         @DefaultValue Callback callback,
+        @DefaultValue Relay relay,
+        @DefaultValue Delivery delivery,
         @DefaultValue Retry retry,
         @DefaultValue Transcript transcript,
         @DefaultValue Jaicp jaicp) {
@@ -66,6 +68,30 @@ public record HandoffProperties(
             @DefaultValue("5m") Duration maxBackoff,
             @DefaultValue("4") int parallelism,
             @DefaultValue("1s") Duration pollInterval) {
+    }
+
+    /**
+     * The client-message queue (gateway-api.md §9): each conversation's messages and close go to its
+     * provider in acceptance order, {@code parallelism} conversations at a time; a transient failure is
+     * retried after {@code initialBackoff}, doubled per attempt up to {@code maxBackoff}, for at most
+     * {@code giveUpAfter} after acceptance; {@code pollInterval} is how often due retries (and other
+     * instances' work) are looked for.
+     */
+    public record Relay(
+            @DefaultValue("24h") Duration giveUpAfter,
+            @DefaultValue("1s") Duration initialBackoff,
+            @DefaultValue("5m") Duration maxBackoff,
+            @DefaultValue("32") int parallelism,
+            @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("10MB") DataSize maxFileSize) {
+    }
+
+    /**
+     * Several instances (gateway-api.md §8): an instance working on a conversation's queue (client messages
+     * to the provider, events to the bot) owns it for {@code lease}, renewed while it works; the work of an
+     * instance that dies is taken over when its lease runs out.
+     */
+    public record Delivery(@DefaultValue("30s") Duration lease) {
     }
 
     /** JAICP "Operator API" channels: JAICP calls the gateway as its operator platform. */

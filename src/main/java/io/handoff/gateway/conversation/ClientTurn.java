@@ -14,11 +14,12 @@ import io.handoff.gateway.api.ConversationScoped;
  *                      client-message (a close phrase: the switch's lastMessage)
  *   conversation,      after require-handoff (the conversation in its handoff, and the switch it was
  *   handoffSwitch      handed off with); read by provider-dispatch and the provider's relay / close
- *   duplicate          client-message (claim-message-id): a repeated messageId, not sent again
+ *   closing            the client-message queue (relay.ClientMessageDelivery): a queued close, not a message
  * </pre>
+ * In the queue's delivery, {@code conversation} is the handoff as the item was accepted into it.
  */
 public record ClientTurn(String conversationId, ClientMessage message, String closingText,
-                         Conversation conversation, SwitchRequest.Switch handoffSwitch, boolean duplicate)
+                         Conversation conversation, SwitchRequest.Switch handoffSwitch, boolean closing)
         implements ConversationScoped {
 
     public static final String PROPERTY = "turn";
@@ -28,11 +29,11 @@ public record ClientTurn(String conversationId, ClientMessage message, String cl
     }
 
     public ClientTurn withMessage(ClientMessage parsed) {
-        return new ClientTurn(conversationId, parsed, closingText, conversation, handoffSwitch, duplicate);
+        return new ClientTurn(conversationId, parsed, closingText, conversation, handoffSwitch, closing);
     }
 
     public ClientTurn withClosingText(String text) {
-        return new ClientTurn(conversationId, message, text, conversation, handoffSwitch, duplicate);
+        return new ClientTurn(conversationId, message, text, conversation, handoffSwitch, closing);
     }
 
     /**
@@ -45,11 +46,12 @@ public record ClientTurn(String conversationId, ClientMessage message, String cl
     }
 
     public ClientTurn withConversation(Conversation inHandoff, SwitchRequest.Switch switchData) {
-        return new ClientTurn(conversationId, message, closingText, inHandoff, switchData, duplicate);
+        return new ClientTurn(conversationId, message, closingText, inHandoff, switchData, closing);
     }
 
-    public ClientTurn withDuplicate(boolean repeated) {
-        return new ClientTurn(conversationId, message, closingText, conversation, handoffSwitch, repeated);
+    /** A close to deliver: the provider's close route, not its relay. */
+    public ClientTurn asClose() {
+        return new ClientTurn(conversationId, message, closingText, conversation, handoffSwitch, true);
     }
 
     /** The conversation's chat on its provider (LiveChat's chat id, LiveTex's user id). */

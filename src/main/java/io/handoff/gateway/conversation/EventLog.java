@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -65,7 +67,17 @@ public class EventLog {
             log.info("conversation={} event stored seq={} type={}", conversationId, seq, type); // never its text
             return stored;
         });
-        signals.stored(conversationId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // stored inside a caller's transaction (a client's close): readers are woken once it is committed
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    signals.stored(conversationId);
+                }
+            });
+        } else {
+            signals.stored(conversationId);
+        }
         return event;
     }
 

@@ -148,9 +148,7 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
 
     private boolean push(PendingEvents.Pending event, DeliveryTargets.Send send) {
         Exchange exchange = new DefaultExchange(camel.getCamelContext());
-        exchange.setProperty("deliveryUrl", send.url());
-        exchange.setProperty("deliverySigned", send.signed());
-        exchange.getMessage().setBody(send.body());
+        exchange.setProperty(BotPush.PROPERTY, BotPush.of(event.conversationId(), send));
         Exchange done = camel.send("direct:bot-delivery", exchange);
         if (done.getException() != null) {
             log.info("conversation={} bot callback unreachable: {}", event.conversationId(), done.getException().toString());

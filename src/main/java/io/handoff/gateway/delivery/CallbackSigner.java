@@ -23,8 +23,9 @@ public class CallbackSigner {
         this.secret = (configured == null ? "" : configured).getBytes(StandardCharsets.UTF_8);
     }
 
-    public String sign(String body) {
-        return "sha256=" + hmac(secret, body);
+    /** The push's header; its body is taken from the record, not bound as a string argument (Camel's binding strips quotes). */
+    public String signature(BotPush push) {
+        return "sha256=" + hmac(secret, push.body());
     }
 
     public static String hmac(byte[] key, String body) {

@@ -46,8 +46,8 @@ public class JaicpChannels {
         });
     }
 
-    /** The channel of the call's {channelKey}; an unknown key is 404. */
-    public String authorize(Exchange exchange) {
+    /** The call of the channel whose key is the path's {channelKey}; an unknown key is 404. */
+    public JaicpCall authorize(Exchange exchange) {
         byte[] presented = String.valueOf(exchange.getMessage().getHeader("channelKey")).getBytes(StandardCharsets.UTF_8);
         String found = null;
         for (Map.Entry<String, HandoffProperties.Jaicp.Channel> channel : channels.entrySet()) {
@@ -58,7 +58,7 @@ public class JaicpChannels {
         if (found == null) {
             throw ProblemException.notFound("No JAICP channel has this key");
         }
-        return found;
+        return JaicpCall.of(found);
     }
 
     /** The destinations the channel may use, in table order. */

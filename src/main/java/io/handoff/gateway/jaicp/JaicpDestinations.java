@@ -26,25 +26,16 @@ public class JaicpDestinations {
         this.providers = providers;
     }
 
-    /** The built providers the channel's destinations use, each once. */
-    public List<String> providersOf(String channel) {
-        return channels.destinationsOf(channel).stream().map(Destination::provider).distinct()
-                .filter(p -> providers.find(p).isPresent()).toList();
-    }
-
-    /** An empty availability table, filled provider by provider. */
-    public Map<String, Availability> noneAsked() {
-        return new LinkedHashMap<>();
-    }
-
-    /** Adds one provider's answer to the table. */
-    public void record(Map<String, Availability> table, String provider, Availability availability) {
-        table.put(provider, availability);
+    /** The call asking the built providers the channel's destinations use, each once. */
+    public JaicpCall toAsk(JaicpCall call) {
+        return call.asking(channels.destinationsOf(call.channel()).stream().map(Destination::provider).distinct()
+                .filter(p -> providers.find(p).isPresent()).toList());
     }
 
     /** {@code {destinations: [{destinationId, name, hasOnline}]}}: the camelCase mirror of LiveTex's answer. */
-    public Map<String, Object> answer(String channel, Map<String, Availability> table) {
-        List<Map<String, Object>> list = channels.destinationsOf(channel).stream()
+    public Map<String, Object> answer(JaicpCall call) {
+        Map<String, Availability> table = call.availability();
+        List<Map<String, Object>> list = channels.destinationsOf(call.channel()).stream()
                 .map(d -> {
                     Map<String, Object> destination = new LinkedHashMap<>();
                     destination.put("destinationId", d.name());

@@ -46,10 +46,20 @@ public class JaicpRequests {
         this.outboundUrls = outboundUrls;
     }
 
+    /** The call with its body: strict JSON, else 400. */
+    public JaicpCall withRequest(JaicpCall call, String body) {
+        return call.withRequest(StrictJson.readObject(json.reader(), body));
+    }
+
+    /** The call about a user ({@code selectDestination}, {@code sendText}, {@code sendFile}, {@code closeChat}): its body and conversation. */
+    public JaicpCall withUserRequest(JaicpCall call, String body) {
+        JaicpCall read = withRequest(call, body);
+        return read.withUser(userId(call.channel(), read.request()));
+    }
+
     /** {@code setWebhook {url}}: where this channel's operator events go from now on. */
-    public void setWebhook(Exchange exchange) {
-        JsonNode body = read(exchange);
-        String url = body.path("url").asText("");
+    public void setWebhook(JaicpCall call) {
+        String url = call.request().path("url").asText("");
         if (!url.matches("(?i)https?://.+")) {
             throw ProblemException.invalidRequest("url must be an http(s) URL", null);
         }
@@ -57,19 +67,18 @@ public class JaicpRequests {
             // the gateway will POST every operator event there: the same rule as for the files it fetches (§10)
             outboundUrls.check(url);
         } catch (FileNotFetchedException refused) {
-            log.warn("jaicp channel={} setWebhook refused: {} (url {})", exchange.getProperty("jaicpChannel", String.class),
-                    refused.reason(), LoggedUrl.of(url));
+            log.warn("jaicp channel={} setWebhook refused: {} (url {})", call.channel(), refused.reason(), LoggedUrl.of(url));
             throw ProblemException.invalidRequest("url must be an address the gateway may call: a public host, or one "
                     + "listed in handoff.files.allowed-hosts", null);
         }
-        channels.saveWebhook(exchange.getProperty("jaicpChannel", String.class), url);
+        channels.saveWebhook(call.channel(), url);
     }
 
     /** {@code selectDestination}: the switch body for direct:switch-intake. */
-    public String selectDestination(Exchange exchange) throws JsonProcessingException {
-        String channel = exchange.getProperty("jaicpChannel", String.class);
-        List<String> allowed = channels.destinationsOf(channel).stream().map(Destination::name).toList();
-        return json.writeValueAsString(switchRequest(channel, read(exchange), allowed, channels.refusesOffline(channel), json));
+    public String selectDestination(JaicpCall call) throws JsonProcessingException {
+        List<String> allowed = channels.destinationsOf(call.channel()).stream().map(Destination::name).toList();
+        return json.writeValueAsString(switchRequest(call.channel(), call.request(), allowed,
+                channels.refusesOffline(call.channel()), json));
     }
 
     /** The switch a {@code selectDestination} body stands for, refused (422) when the destination is not the channel's. */
@@ -96,10 +105,8 @@ public class JaicpRequests {
     }
 
     /** {@code sendText {userId, text}}: a client message (JAICP gives no message id: each call is new). */
-    public String sendText(Exchange exchange) throws JsonProcessingException {
-        JsonNode body = read(exchange);
-        conversationHeader(exchange, body);
-        return json.writeValueAsString(clientText(body, UUID.randomUUID().toString()));
+    public String sendText(JaicpCall call) throws JsonProcessingException {
+        return json.writeValueAsString(clientText(call.request(), UUID.randomUUID().toString()));
     }
 
     /** The client message a {@code sendText} body stands for. */
@@ -108,10 +115,8 @@ public class JaicpRequests {
     }
 
     /** {@code sendFile {userId, url, fileName?, size?}}: a client file by URL. */
-    public String sendFile(Exchange exchange) throws JsonProcessingException {
-        JsonNode body = read(exchange);
-        conversationHeader(exchange, body);
-        return json.writeValueAsString(clientFile(body, UUID.randomUUID().toString()));
+    public String sendFile(JaicpCall call) throws JsonProcessingException {
+        return json.writeValueAsString(clientFile(call.request(), UUID.randomUUID().toString()));
     }
 
     /** The client message a {@code sendFile} body stands for. */
@@ -128,9 +133,8 @@ public class JaicpRequests {
     }
 
     /** {@code closeChat {userId, text}}: the client ended the chat; text is its last words to the operator. */
-    public String closeChat(Exchange exchange) throws JsonProcessingException {
-        JsonNode body = read(exchange);
-        conversationHeader(exchange, body);
+    public String closeChat(JaicpCall call) throws JsonProcessingException {
+        JsonNode body = call.request();
         return body.hasNonNull("text") && !body.path("text").asText().isBlank()
                 ? json.writeValueAsString(Map.of("text", body.path("text").asText())) : "";
     }
@@ -139,11 +143,6 @@ public class JaicpRequests {
     public void ok(Exchange exchange) throws JsonProcessingException {
         exchange.getMessage().setBody(Map.of("success", true));
         response.ok(exchange);
-    }
-
-    private void conversationHeader(Exchange exchange, JsonNode body) {
-        String channel = exchange.getProperty("jaicpChannel", String.class);
-        exchange.getMessage().setHeader("id", JaicpChannels.conversationId(channel, userId(channel, body)));
     }
 
     /** The body's userId, refused (400) when it is missing or makes no valid conversation id with the channel. */
@@ -155,10 +154,6 @@ public class JaicpRequests {
                     + "at most 128 characters)", new ArrayList<>());
         }
         return userId;
-    }
-
-    private JsonNode read(Exchange exchange) {
-        return StrictJson.readObject(json.reader(), exchange.getMessage().getBody(String.class));
     }
 
     private static void copyObject(JsonNode body, String field, Map<String, Object> into, ObjectMapper json) {

@@ -19,8 +19,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.handoff.gateway.conversation.Conversation;
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvents;
-import io.handoff.gateway.conversation.ProcessedKeys;
-import io.handoff.gateway.api.Compensations;
+import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.api.PathParameters;
 import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.SwitchRequest;
@@ -46,20 +46,23 @@ public class ClientMessages {
     private final ObjectReader reader;
     private final ObjectMapper json;
     private final ConversationStore conversations;
-    private final ProcessedKeys keys;
+    private final ClientQueue queue;
     private final OperatorEvents operatorEvents;
-    private final RelayOrder order;
+    private final ClientMessageDelivery delivery;
     private final FileUrlPolicy policy;
+    private final long maxFileBytes;
 
-    public ClientMessages(ObjectMapper json, ConversationStore conversations, ProcessedKeys keys,
-                          OperatorEvents operatorEvents, RelayOrder order, FileUrlPolicy policy) {
+    public ClientMessages(ObjectMapper json, ConversationStore conversations, ClientQueue queue,
+                          OperatorEvents operatorEvents, ClientMessageDelivery delivery, FileUrlPolicy policy,
+                          HandoffProperties properties) {
         this.policy = policy;
+        this.maxFileBytes = properties.relay().maxFileSize().toBytes();
         this.json = json;
         this.reader = StrictJson.reader(json);
         this.conversations = conversations;
-        this.keys = keys;
+        this.queue = queue;
         this.operatorEvents = operatorEvents;
-        this.order = order;
+        this.delivery = delivery;
     }
 
     /** The turn of the conversation the request's path names ({@code {id}}, decoded): the flow's context. */
@@ -112,10 +115,17 @@ public class ClientMessages {
         return new ClientMessage(messageId, text, file);
     }
 
-    /** At acceptance: a file URL the gateway would not fetch is the bot's 400 now, whatever the provider (§10). */
+    /**
+     * At acceptance: a file URL the gateway would not fetch is the bot's 400 now, whatever the provider (§10);
+     * a file the bot declares larger than {@code handoff.relay.max-file-size} is its 413. What only the
+     * download can tell (the host's answer, the real size) is a messageUndelivered(fileUnavailable) later.
+     */
     public void checkFileUrl(String conversationId, ClientMessage message) {
         if (message == null || !message.isFile()) {
             return;
+        }
+        if (message.file().size() != null && message.file().size() > maxFileBytes) {
+            throw ClientFileRefusedException.tooLarge(maxFileBytes);
         }
         try {
             policy.check(message.file().url());
@@ -140,35 +150,50 @@ public class ClientMessages {
     }
 
     /**
-     * The conversation must be in a handoff: 404 if never seen, 409 if the bot owns it. Waits for the
-     * conversation's earlier messages first, so the operator gets them in the order they came.
+     * The conversation must be in a handoff: 404 if never seen, 409 if the bot owns it. (The queue checks
+     * again as it stores, in the same transaction: a close in between is a 409 there.)
      */
-    public Conversation requireHandoff(Exchange exchange, String id) throws InterruptedException {
+    public Conversation requireHandoff(String id) {
         Conversation conversation = conversations.find(id)
                 .orElseThrow(() -> ProblemException.notFound("Conversation '" + id + "' was never seen"));
         if (!conversation.inHandoff()) {
-            throw ProblemException.notInHandoff("Conversation '" + id + "' is with the bot: answer the client yourself");
-        }
-        order.enter(exchange, id);
-        conversation = conversations.find(id).orElseThrow();
-        if (!conversation.inHandoff()) { // ended while we waited for our turn
             throw ProblemException.notInHandoff("Conversation '" + id + "' is with the bot: answer the client yourself");
         }
         return conversation;
     }
 
     /**
-     * Claims the messageId; true for a repeat, which is not sent again. A send that fails gives the claim
-     * back (a compensation), so the bot's retry goes through.
+     * Stores the message for the operator (gateway-api.md §9) and wakes the delivery; the 202 answer's
+     * body. A repeated messageId is answered alike and not stored again.
      */
-    public boolean claim(Exchange exchange, ClientTurn turn) {
-        ClientMessage message = turn.message();
-        String scope = "message:" + turn.conversationId();
-        if (!keys.firstTime(scope, message.messageId())) {
-            return true;
+    public Map<String, Object> enqueue(ClientTurn turn) {
+        ClientQueue.Accepted accepted = queue.accept(turn.conversationId(), turn.message().messageId(), write(turn.message()));
+        log.info("conversation={} client message {}", turn.conversationId(),
+                accepted.duplicate() ? "repeated (messageId seen before), not queued again" : "queued for the operator");
+        if (!accepted.duplicate()) {
+            delivery.kick(turn.conversationId());
         }
-        Compensations.register(exchange, failed -> keys.forget(scope, message.messageId()));
-        return false;
+        return Map.of("state", accepted.state());
+    }
+
+    /**
+     * The client ends the handoff: the close is queued after the messages accepted before it, and the
+     * conversation is the bot's again, with livechatFinished(clientClosed) once, in one transaction. The
+     * answer's body.
+     */
+    public Map<String, Object> close(ClientTurn turn) {
+        String id = turn.conversationId();
+        queue.inTransaction(() -> {
+            queue.acceptClose(id, write(turn.closingText()));
+            operatorEvents.finishedByClient(id);
+            return null;
+        });
+        delivery.kick(id);
+        log.info("conversation={} closed by the client", id);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("state", "BOT");
+        answer.put("closed", true);
+        return answer;
     }
 
     /** True when the text is one of the switch's closeChatPhrases (trimmed, case-insensitive): the client ends the handoff. */
@@ -180,31 +205,6 @@ public class ClientMessages {
         return handoff.closeChatPhrases().stream().anyMatch(phrase -> phrase.trim().equalsIgnoreCase(said));
     }
 
-    /** The provider closed the chat meanwhile: the conversation is the bot's again, and the bot is told so. */
-    public void chatEndedMeanwhile(String id) {
-        operatorEvents.finishedByProvider(id, "inactivity");
-        throw ProblemException.notInHandoff("The operator chat of conversation '" + id
-                + "' had already ended; the conversation is with the bot again");
-    }
-
-    /** The client's close went through: back to BOT, with livechatFinished(clientClosed) once. */
-    public Map<String, Object> closed(String id) {
-        operatorEvents.finishedByClient(id);
-        log.info("conversation={} closed by the client", id);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("state", "BOT");
-        answer.put("closed", true);
-        return answer;
-    }
-
-    /** The 202 answer to a relayed (or repeated) message: the conversation's state now. */
-    public Map<String, Object> accepted(String id, boolean duplicate) {
-        log.info("conversation={} client message relayed{}", id, duplicate ? " (repeat, not sent again)" : "");
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("state", conversations.find(id).map(c -> c.state().name()).orElse("BOT"));
-        return answer;
-    }
-
     /** The switch the conversation was handed off with (its close phrases, its lastMessage). */
     public SwitchRequest.Switch handoffSwitch(Conversation conversation) {
         return Optional.ofNullable(conversation.handoffJson()).map(text -> {
@@ -214,6 +214,14 @@ public class ClientMessages {
                 throw new IllegalStateException("stored switch unreadable", e);
             }
         }).orElse(null);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not serializable", e);
+        }
     }
 
     private static String text(JsonNode node, String field, int max, boolean required, List<Map<String, String>> errors) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -28,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.support.GatewayClient;
 import io.handoff.gateway.support.GatewayClient.Response;
@@ -68,6 +70,8 @@ class ClientFileFetchTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ClientQueue queue;
     GatewayClient bot;
 
     static FileHost start() {
@@ -103,6 +107,35 @@ class ClientFileFetchTest {
     Response sendFile(String id, String url) {
         return bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of(
                 "messageId", UUID.randomUUID().toString(), "file", Map.of("url", url, "name", "receipt.txt"))));
+    }
+
+    /**
+     * A file accepted (202) whose download fails at delivery: the bot gets messageUndelivered(fileUnavailable),
+     * the same for every reason (the reason is in the log). Returns the event without its seq, messageId and time.
+     */
+    String assertUndelivered(String id, String url) {
+        String messageId = UUID.randomUUID().toString();
+        Response answer = bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of(
+                "messageId", messageId, "file", Map.of("url", url, "name", "receipt.txt"))));
+        assertThat(answer.status()).as(url + ": " + answer.text()).isEqualTo(202);
+        awaitDelivered(id);
+        JsonNode event = events(id).stream().filter(e -> e.path("messageId").asText().equals(messageId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no messageUndelivered for " + url));
+        assertThat(event.path("type").asText()).as(url).isEqualTo("messageUndelivered");
+        assertThat(event.path("reason").asText()).as(url).isEqualTo("fileUnavailable");
+        return event.properties().stream().map(Map.Entry::getKey)
+                .filter(field -> !List.of("seq", "messageId", "at").contains(field))
+                .map(field -> field + "=" + event.path(field).asText()).sorted().toList().toString();
+    }
+
+    void awaitDelivered(String id) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.head(id).isEmpty());
+    }
+
+    List<JsonNode> events(String id) {
+        List<JsonNode> list = new java.util.ArrayList<>();
+        bot.get("/api/v1/conversations/" + id + "/events").json().path("events").forEach(list::add);
+        return list;
     }
 
     static List<JsonNode> uploadedFiles(String chat) {
@@ -157,12 +190,11 @@ class ClientFileFetchTest {
                 "non-HTTP service", "http://127.0.0.1:" + HOST.notHttpPort() + "/x",
                 "404", HOST.url("/nothing-here"),
                 "refused address", "http://127.0.0.1:" + HOST.internalPort() + "/x");
-        List<String> bodies = urls.values().stream().map(url -> {
-            Response answer = sendFile(conversation[0], url);
-            assertNotFetched(answer, url);
-            return answer.text();
-        }).distinct().toList();
-        assertThat(bodies).as("one body for every reason").hasSize(1);
+        // the refused address is refused at acceptance (400); the others are found out at delivery
+        assertNotFetched(sendFile(conversation[0], urls.get("refused address")), "refused address");
+        List<String> undelivered = urls.entrySet().stream().filter(url -> !url.getKey().equals("refused address"))
+                .map(url -> assertUndelivered(conversation[0], url.getValue())).distinct().toList();
+        assertThat(undelivered).as("one event for every reason").hasSize(1);
         assertThat(uploadedFiles(conversation[1])).isEmpty();
         assertThat(log.getOut()).contains("the host answered HTTP 404").contains("failed: HttpHostConnectException");
     }
@@ -172,12 +204,13 @@ class ClientFileFetchTest {
         String[] conversation = handoff();
         Response threeHops = sendFile(conversation[0], HOST.url("/hop?n=3"));
         assertThat(threeHops.status()).as(threeHops.text()).isEqualTo(202);
+        awaitDelivered(conversation[0]);
         assertThat(uploadedFiles(conversation[1])).hasSize(1);
 
-        assertNotFetched(sendFile(conversation[0], HOST.url("/hop?n=4")), "four redirects");
-        assertNotFetched(sendFile(conversation[0], redirectTo("http://127.0.0.1:" + HOST.internalPort() + "/secret")), "to internal");
-        assertNotFetched(sendFile(conversation[0], redirectTo("http://169.254.169.254/latest/meta-data/")), "to metadata");
-        assertNotFetched(sendFile(conversation[0], redirectTo("file:///etc/passwd")), "to file:");
+        assertUndelivered(conversation[0], HOST.url("/hop?n=4"));
+        assertUndelivered(conversation[0], redirectTo("http://127.0.0.1:" + HOST.internalPort() + "/secret"));
+        assertUndelivered(conversation[0], redirectTo("http://169.254.169.254/latest/meta-data/"));
+        assertUndelivered(conversation[0], redirectTo("file:///etc/passwd"));
         assertThat(HOST.internalConnections.get()).isZero();
         assertThat(uploadedFiles(conversation[1])).as("only the three-hop file reached the operator").hasSize(1);
         assertThat(log.getOut()).contains("more than 3 redirects").contains("169.254.169.254 resolves to 169.254.169.254 (link-local)");
@@ -187,14 +220,14 @@ class ClientFileFetchTest {
     void aHugeBodyIsCutOffJustPastTheLimit() {
         String[] conversation = handoff();
         long heapBefore = usedHeap();
-        assertNotFetched(sendFile(conversation[0], HOST.url("/huge")), "200 MB");
+        assertUndelivered(conversation[0], HOST.url("/huge"));
         assertThat(usedHeap() - heapBefore).as("heap growth").isLessThan(100L * 1024 * 1024);
         await().atMost(Duration.ofSeconds(30)).untilTrue(HOST.hugeCutOff);
         // 1 MB read, plus what the socket buffers held: far from 200 MB
         assertThat(HOST.hugeBytesSent.get()).isLessThan(50L * 1024 * 1024);
         assertThat(uploadedFiles(conversation[1])).isEmpty();
 
-        // a declared size over the limit keeps its own answer
+        // a declared size over the limit is refused at acceptance, with its own answer
         Response declared = bot.post("/api/v1/conversations/" + conversation[0] + "/messages", GatewayClient.json(Map.of(
                 "messageId", "declared", "file", Map.of("url", HOST.url("/files/receipt.txt"), "size", 2L * 1024 * 1024))));
         assertThat(declared.status()).as(declared.text()).isEqualTo(413);
@@ -204,15 +237,17 @@ class ClientFileFetchTest {
     void aTricklingBodyIsCutAtTheTotalTimeoutAndTheConversationMovesOn() throws Exception {
         String[] conversation = handoff();
         long started = System.nanoTime();
-        CompletableFuture<Response> trickled = CompletableFuture.supplyAsync(() -> sendFile(conversation[0], HOST.url("/trickle")));
+        CompletableFuture<String> trickled = CompletableFuture.supplyAsync(() -> assertUndelivered(conversation[0], HOST.url("/trickle")));
         await().atMost(Duration.ofSeconds(10)).until(() -> HOST.trickleBytesSent.get() > 0);
         // the conversation's next message waits for the file's turn, which ends at the 2 s total timeout
         Response next = bot.post("/api/v1/conversations/" + conversation[0] + "/messages",
                 GatewayClient.json(Map.of("messageId", "after-trickle", "text", "are you there?")));
         assertThat(next.status()).as(next.text()).isEqualTo(202);
-        assertNotFetched(trickled.get(30, TimeUnit.SECONDS), "trickle");
+        trickled.get(30, TimeUnit.SECONDS);
+        awaitDelivered(conversation[0]);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("far less than the 100 s the body takes")
                 .isLessThan(Duration.ofSeconds(30));
+        assertThat(LIVECHAT.eventsOf(conversation[1])).extracting(e -> e.path("text").asText()).endsWith("are you there?");
         await().atMost(Duration.ofSeconds(30)).untilTrue(HOST.trickleCutOff);
         assertThat(HOST.trickleBytesSent.get()).isLessThan(FileHost.TRICKLE_BYTES);
         assertThat(uploadedFiles(conversation[1])).isEmpty();
@@ -223,7 +258,9 @@ class ClientFileFetchTest {
         String[] conversation = handoff();
         Response answer = sendFile(conversation[0], HOST.url("/files/receipt.txt"));
         assertThat(answer.status()).as(answer.text()).isEqualTo(202);
+        awaitDelivered(conversation[0]);
         assertThat(uploadedFiles(conversation[1])).hasSize(1);
+        assertThat(events(conversation[0])).isEmpty();
     }
 
     private static long usedHeap() {

@@ -11,6 +11,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,6 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.conversation.ClientQueue;
+import io.handoff.gateway.support.QueueWait;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.fakes.FakeLiveTex;
 import io.handoff.gateway.support.FakeJaicp;
@@ -69,6 +72,8 @@ class JaicpFrontDoorTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ClientQueue queue;
     FakeJaicp jaicp;
 
     @AfterEach
@@ -118,11 +123,25 @@ class JaicpFrontDoorTest {
     }
 
     @Test
+    void getDestinationsReportsAProviderThatCannotBeAskedAsOfflineAndKeepsTheOthersAnswers() {
+        LIVETEX.failNext("getDestinations", 1, 500, 500); // asked second: LiveChat's answer, already in, stays
+        JsonNode destinations = jaicp.getDestinations().body().path("destinations");
+        assertThat(destinations.get(0).path("hasOnline").asBoolean()).isTrue();
+        assertThat(destinations.get(1).path("hasOnline").asBoolean()).isFalse();
+
+        LIVECHAT.failNext("get_dynamic_configuration", 1, 500, "internal"); // asked first: LiveTex is still asked
+        destinations = jaicp.getDestinations().body().path("destinations");
+        assertThat(destinations.get(0).path("hasOnline").asBoolean()).isFalse();
+        assertThat(destinations.get(1).path("hasOnline").asBoolean()).isTrue();
+    }
+
+    @Test
     void aConversationOnLiveChatEndToEnd() {
         String user = "u-" + UUID.randomUUID();
         assertThat(jaicp.selectDestination(user, "support", Map.of("targetLine", "support")).status()).isEqualTo(200);
         String chat = new GatewayClient(port, "bot-key").get("/api/v1/conversations/jaicp:shop:" + user).json().path("providerChatId").asText();
         assertThat(jaicp.sendText(user, "I need help with my order").status()).isEqualTo(200);
+        QueueWait.awaitDelivered(queue, "jaicp:shop:" + user);
 
         LIVECHAT.agentJoins(chat, "anna@example.com", "Anna");
         LIVECHAT.agentSays(chat, "anna@example.com", "Hello, how can I help?");
@@ -153,6 +172,7 @@ class JaicpFrontDoorTest {
         assertThat(jaicp.eventsOf(user).get(0).path("text").asText()).isEqualTo("10% off");
 
         assertThat(jaicp.closeChat(user, "thanks, bye").status()).isEqualTo(200);
+        QueueWait.awaitDelivered(queue, livetexUser); // the conversation's id is the JAICP one, which LiveTex's user id carries
         assertThat(LIVETEX.messagesOf(livetexUser)).extracting(m -> m.path("text").asText(m.path("url").asText()))
                 .containsExactly("price for 10 units?", "https://files.example.com/spec.pdf", "thanks, bye");
         // the operator's Closed that follows is answered once the gateway has stored whatever it makes of it

@@ -112,6 +112,36 @@ class GatewayRestartTest {
     }
 
     @Test
+    void clientMessagesAcceptedDuringAnOutageAreDeliveredAfterARestart() {
+        LIVECHAT.groupStatus(1, "online");
+        String[] quickRetries = {"--handoff.relay.initial-backoff=100ms", "--handoff.relay.max-backoff=200ms",
+                "--handoff.relay.poll-interval=200ms"};
+        String chat;
+        try (ConfigurableApplicationContext gateway = startGateway(quickRetries)) {
+            GatewayClient client = bot(gateway);
+            chat = client.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", "restart-3",
+                    "switch", Map.of("firstMessage", "hello")))).json().path("providerChatId").asText();
+            LIVECHAT.setDown(true);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(client.post("/api/v1/conversations/restart-3/messages",
+                        GatewayClient.json(Map.of("messageId", "m" + i, "text", "message " + i))).status()).isEqualTo(202);
+            }
+            assertThat(client.post("/api/v1/conversations/restart-3/close", "{\"text\": \"bye\"}").status()).isEqualTo(200);
+            int sendsWhileDown = LIVECHAT.count("send_event");
+            await().atMost(Duration.ofSeconds(10)).until(() -> LIVECHAT.count("send_event") + LIVECHAT.count("customer_token") > sendsWhileDown);
+        } finally {
+            LIVECHAT.setDown(false);
+        }
+        try (ConfigurableApplicationContext gateway = startGateway(quickRetries)) {
+            String customer = LIVECHAT.entityIdOfChat(chat);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !LIVECHAT.isActive(chat));
+            assertThat(LIVECHAT.eventsOf(chat).stream().filter(e -> customer.equals(e.path("author_id").asText()))
+                    .map(e -> e.path("text").asText()).toList())
+                    .containsExactly("hello", "message 1", "message 2", "message 3", "bye");
+        }
+    }
+
+    @Test
     void thePublicUrlRegistersTheRelaysWebhooksOnceAcrossRestarts() {
         String[] publicUrl = {"--handoff.livechat.public-url=https://gateway.example.com/", "--handoff.livechat.webhook-secret=wh"};
         try (ConfigurableApplicationContext gateway = startGateway(publicUrl)) {

@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.provider.livechat.LiveChatTokens;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.support.FakeBot;
@@ -64,6 +65,8 @@ abstract class LiveChatRelayScenarios {
     int port;
     @Autowired
     LiveChatTokens tokens;
+    @Autowired
+    ClientQueue queue;
     GatewayClient bot;
 
     @BeforeEach
@@ -112,6 +115,11 @@ abstract class LiveChatRelayScenarios {
                 .map(e -> e.path("text").asText()).toList();
     }
 
+    /** The client-message queue has delivered (or given up on) everything the conversation's bot handed over. */
+    void awaitDelivered(String id) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.head(id).isEmpty());
+    }
+
     @Test
     void aWholeConversationBothWaysEndsWithTheBotToldOnceAndTheNextSwitchWorks() {
         String id = newConversationId();
@@ -128,6 +136,7 @@ abstract class LiveChatRelayScenarios {
         Response file = bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of(
                 "messageId", "m2", "file", Map.of("url", fileUrl, "name", "receipt.png"))));
         assertThat(file.status()).as(file.text()).isEqualTo(202);
+        awaitDelivered(id);
         JsonNode uploaded = LIVECHAT.eventsOf(chat).stream().filter(e -> e.path("type").asText().equals("file")).findFirst().orElseThrow();
         assertThat(uploaded.path("url").asText()).startsWith(LIVECHAT.baseUrl() + "/cdn/");
         assertThat(uploaded.path("custom_id").asText()).isEqualTo("m2");
@@ -166,6 +175,7 @@ abstract class LiveChatRelayScenarios {
         assertThat(closed.status()).isEqualTo(200);
         assertThat(closed.json().path("state").asText()).isEqualTo("BOT");
         assertThat(closed.json().path("closed").asBoolean()).isTrue();
+        awaitDelivered(id); // the close reaches LiveChat through the queue
         assertThat(LIVECHAT.isActive(chat)).isFalse();
         assertThat(texts(chat)).containsExactly("hi", "The client left the chat");
         await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(id).contains("livechatFinished"));
@@ -187,6 +197,7 @@ abstract class LiveChatRelayScenarios {
 
         assertThat(closed.status()).isEqualTo(200);
         assertThat(closed.json().path("state").asText()).isEqualTo("BOT");
+        awaitDelivered(id);
         assertThat(texts(chat)).containsExactly("hi", "Thanks, bye");
         assertThat(LIVECHAT.isActive(chat)).isFalse();
         assertThat(bot.post("/api/v1/conversations/" + id + "/close", "{}").status()).isEqualTo(409);
@@ -203,6 +214,7 @@ abstract class LiveChatRelayScenarios {
 
         assertThat(say(id, "same", "once please").status()).isEqualTo(202);
         assertThat(say(id, "same", "once please").status()).isEqualTo(202);
+        awaitDelivered(id);
         assertThat(LIVECHAT.agentSays(chat, AGENT, "noted")).isEqualTo(200);
         assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200);
         assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200);
@@ -238,9 +250,15 @@ abstract class LiveChatRelayScenarios {
 
         Response answer = say(id, "late", "are you there?");
 
-        assertThat(answer.status()).isEqualTo(409);
+        assertThat(answer.status()).isEqualTo(202); // stored; the queue finds the chat ended
+        awaitDelivered(id);
         assertThat(state(id)).isEqualTo("BOT");
-        assertThat(pull(id, 0)).extracting(e -> e.path("reason").asText()).containsExactly("inactivity");
+        List<JsonNode> events = pull(id, 0);
+        assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("messageUndelivered", "livechatFinished");
+        assertThat(events.get(0).path("messageId").asText()).isEqualTo("late");
+        assertThat(events.get(0).path("reason").asText()).isEqualTo("chatEnded");
+        assertThat(events.get(1).path("reason").asText()).isEqualTo("inactivity");
+        assertThat(say(id, "later", "hello?").status()).isEqualTo(409);
     }
 
     @Test
@@ -254,9 +272,12 @@ abstract class LiveChatRelayScenarios {
         LIVECHAT.agentCloses(closingChat, AGENT);
         tokens.dropAll(); // as after a restart: the next calls grant tokens first
 
-        assertThat(say(message, "late", "are you there?").status()).isEqualTo(409);
+        assertThat(say(message, "late", "are you there?").status()).isEqualTo(202);
         Response closed = bot.post("/api/v1/conversations/" + closing + "/close", "");
         assertThat(closed.status()).as(closed.text()).isEqualTo(200);
+        awaitDelivered(message);
+        awaitDelivered(closing);
+        assertThat(pull(message, 0)).extracting(e -> e.path("type").asText()).containsExactly("messageUndelivered", "livechatFinished");
         assertThat(state(message)).isEqualTo("BOT");
         assertThat(state(closing)).isEqualTo("BOT");
     }
@@ -315,6 +336,8 @@ abstract class LiveChatRelayScenarios {
         }
         for (int i = 0; i < conversations; i++) {
             String id = ids.get(i);
+            chats.get(i).get();
+            awaitDelivered(id);
             List<String> expected = new ArrayList<>(List.of("start"));
             IntStream.rangeClosed(1, messages).forEach(m -> expected.add(id + " #" + m));
             assertThat(texts(chats.get(i).get())).containsExactlyElementsOf(expected);

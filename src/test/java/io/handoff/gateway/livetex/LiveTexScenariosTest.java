@@ -14,6 +14,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -24,6 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.conversation.ClientQueue;
+import io.handoff.gateway.support.QueueWait;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.fakes.FakeLiveTex;
 import io.handoff.gateway.support.FakeBot;
@@ -74,6 +77,8 @@ class LiveTexScenariosTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ClientQueue queue;
     GatewayClient bot;
 
     @BeforeEach
@@ -174,6 +179,7 @@ class LiveTexScenariosTest {
         assertThat(bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", "m2",
                 "file", Map.of("url", "https://files.example.com/receipt.png", "name", "receipt.png", "size", 2048)))).status())
                 .isEqualTo(202);
+        QueueWait.awaitDelivered(queue, id);
         assertThat(LIVETEX.operatorSendsFile(user, "7", "Anna", "https://cdn.livetex.example/answer.pdf", "answer.pdf", 99)).isEqualTo(200);
         assertThat(LIVETEX.delivered(user, LIVETEX.messagesOf(user).get(1).path("message_id").asText())).isEqualTo(200);
         assertThat(LIVETEX.operatorCloses(user, "7", "Anna")).isEqualTo(200);
@@ -208,6 +214,7 @@ class LiveTexScenariosTest {
 
         assertThat(closed.status()).isEqualTo(200);
         assertThat(closed.json().path("closed").asBoolean()).isTrue();
+        QueueWait.awaitDelivered(queue, id);
         assertThat(sentTexts(user)).containsExactly("hi", "Client left");
         assertThat(types(id)).containsExactly("livechatFinished");
         assertThat(pull(id).get(0).path("reason").asText()).isEqualTo("clientClosed");
@@ -216,6 +223,7 @@ class LiveTexScenariosTest {
         String other = newId();
         String otherUser = open(other, Map.of("firstMessage", "hi"));
         assertThat(bot.post("/api/v1/conversations/" + other + "/close", "").status()).isEqualTo(200);
+        QueueWait.awaitDelivered(queue, other);
         assertThat(sentTexts(otherUser)).containsExactly("hi", "The client has ended the chat.");
         // the operator's own close that may follow does not tell the bot twice
         LIVETEX.operatorCloses(otherUser, "7", "Anna");
@@ -229,6 +237,7 @@ class LiveTexScenariosTest {
 
         assertThat(say(id, "same", "once").status()).isEqualTo(202);
         assertThat(say(id, "same", "once").status()).isEqualTo(202);
+        QueueWait.awaitDelivered(queue, id);
         assertThat(sentTexts(user)).containsExactly("hi", "once");
 
         LIVETEX.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livetex", "wrong");
@@ -283,6 +292,8 @@ class LiveTexScenariosTest {
         LIVETEX.operatorSays(user, "7", "Anna", "from LiveTex");
         assertThat(say(onLiveChat, "1", "to LiveChat").status()).isEqualTo(202);
         assertThat(say(onLiveTex, "1", "to LiveTex").status()).isEqualTo(202);
+        QueueWait.awaitDelivered(queue, onLiveChat);
+        QueueWait.awaitDelivered(queue, onLiveTex);
 
         assertThat(pull(onLiveChat)).extracting(e -> e.path("text").asText()).contains("from LiveChat");
         assertThat(pull(onLiveTex)).extracting(e -> e.path("text").asText()).contains("from LiveTex");

@@ -165,10 +165,16 @@ class OperationsTest {
         // each call that leaves the gateway is a processor named after the provider method it calls
         Set<String> processors = names(CAMEL + "type=processors,*");
         assertThat(processors).contains("livechat-token-refresh", "livechat-customer-grant",
-                "livechat-dynamic-configuration", "livechat-list-group-statuses", "livechat-update-customer",
-                "livechat-start-chat", "livechat-resume-chat", "livechat-send-event", "livechat-deactivate-chat");
-        assertThat(attribute(CAMEL + "type=processors,name=\"livechat-start-chat\"", "RouteId"))
+                "livechat-get_dynamic_configuration", "livechat-list_group_statuses", "livechat-update_customer",
+                "livechat-start_chat", "livechat-resume_chat", "livechat-send_event", "livechat-deactivate_chat",
+                "livechat-list_webhooks", "livechat-register_webhook", "livetex-getDestinations", "livetex-sendText");
+        assertThat(attribute(CAMEL + "type=processors,name=\"livechat-start_chat\"", "RouteId"))
                 .isEqualTo("livechat-start-chat");
+        // two routes call send_event: the handoff's transcript has its own step id, each in its own route
+        assertThat(attribute(CAMEL + "type=processors,name=\"livechat-send_event\"", "RouteId"))
+                .isEqualTo("livechat-send-event");
+        assertThat(attribute(CAMEL + "type=processors,name=\"livechat-initial-send_event\"", "RouteId"))
+                .isEqualTo("livechat-send-initial-event");
     }
 
     @Test

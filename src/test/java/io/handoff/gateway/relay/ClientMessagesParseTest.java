@@ -20,7 +20,12 @@ import io.handoff.gateway.conversation.ClientMessage;
 /** The client message and close bodies' rules, without Spring (the stores are not needed to read a body). */
 class ClientMessagesParseTest {
 
-    final ClientMessages messages = new ClientMessages(new ObjectMapper(), null, null, null, null, null);
+    final ClientMessages messages = new ClientMessages(new ObjectMapper(), null, null, null, null, null,
+            new io.handoff.gateway.HandoffProperties(null, null, null, null, null,
+                    new io.handoff.gateway.HandoffProperties.Relay(java.time.Duration.ofHours(24), java.time.Duration.ofSeconds(1),
+                            java.time.Duration.ofMinutes(5), 4, java.time.Duration.ofSeconds(1),
+                            org.springframework.util.unit.DataSize.ofMegabytes(10)),
+                    null, null, null, null));
 
     List<String> errorsOf(String body) {
         ProblemException problem = catchThrowableOfType(() -> messages.parse(body), ProblemException.class);

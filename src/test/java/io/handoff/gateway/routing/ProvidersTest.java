@@ -30,7 +30,7 @@ class ProvidersTest {
     };
 
     static HandoffProperties properties(Map<String, HandoffProperties.Destination> destinations, List<String> planned) {
-        return new HandoffProperties(null, destinations, null, planned, null, null, null, null);
+        return new HandoffProperties(null, destinations, null, planned, null, null, null, null, null, null);
     }
 
     @Test

@@ -62,6 +62,8 @@ class SandboxQuickStartTest extends SandboxTestContext {
         Response file = bot().post("/api/v1/conversations/" + id + "/messages",
                 GatewayClient.json(Map.of("messageId", "m-2", "file", Map.of("url", sample, "name", "receipt.txt"))));
         assertThat(file.status()).as(file.text()).isEqualTo(202);
+        // stored at once (202), delivered by the client-message queue a moment later, in that order
+        await().atMost(Duration.ofSeconds(10)).until(() -> messages(chat).stream().anyMatch(m -> m.path("type").asText().equals("file")));
         assertThat(customerTexts(chat)).endsWith("It was order 98765");
         JsonNode uploaded = messages(chat).stream().filter(m -> m.path("type").asText().equals("file")).findFirst().orElseThrow();
         assertThat(uploaded.path("from").asText()).isEqualTo("customer");
@@ -114,8 +116,9 @@ class SandboxQuickStartTest extends SandboxTestContext {
         assertThat(customerTexts(chat)).containsExactly("first time", "me again");
         Response close = bot().post("/api/v1/conversations/" + id + "/close", GatewayClient.json(Map.of("text", "Thanks, bye")));
         assertThat(close.status()).as(close.text()).isEqualTo(200);
-        assertThat(customerTexts(chat)).endsWith("Thanks, bye");
+        // the close reaches LiveChat through the client-message queue, after the answer
         await().atMost(Duration.ofSeconds(5)).until(() -> chatInList(chat).path("state").asText().equals("closed"));
+        assertThat(customerTexts(chat)).endsWith("Thanks, bye");
         assertThat(events(id).get(events(id).size() - 1).path("reason").asText()).isEqualTo("clientClosed");
     }
 

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.conversation.ClientMessage;
 import io.handoff.gateway.conversation.ClientTurn;
+import io.handoff.gateway.provider.ChatEndedException;
 
 /** Customer Chat API bodies for an open handoff: the client's messages and files, its last words, the close. */
 @Component("livechatRelay")
@@ -48,5 +49,10 @@ public class LiveChatRelay {
     /** True when LiveChat answered {@code chat_inactive}: the chat was closed meanwhile. */
     public boolean chatInactive(Map<String, Object> sendEventAnswer) {
         return "chat_inactive".equals(LiveChatResponses.errorTypeOf(sendEventAnswer));
+    }
+
+    /** The message was not delivered because the chat has ended: the client-message queue tells the bot. */
+    public void chatEnded(String conversationId) {
+        throw new ChatEndedException(LiveChatProvider.NAME, conversationId);
     }
 }

@@ -1,0 +1,205 @@
+package io.handoff.gateway.conversation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.handoff.gateway.api.ProblemException;
+
+/**
+ * The client-message queue (gateway-api.md §9) on table {@code client_message}: what the bot handed over
+ * for the operator, stored before the bot's {@code 202}, and kept until the provider has it.
+ * <p>
+ * Order: each accepted message (or close) takes the next {@code seq} of its conversation by incrementing
+ * {@code conversation.last_client_seq}, which locks the conversation row until the commit; so the seq
+ * order is the acceptance order, whichever instance accepted. Only a conversation's oldest undone item
+ * (its head) is ever worked on, and an attempt owns it until its lease runs out ({@code next_attempt_at}
+ * in the future, {@code owner} set), so one instance at a time delivers a conversation.
+ */
+@Repository
+public class ClientQueue {
+
+    public enum Kind { MESSAGE, CLOSE }
+
+    /** What became of an item that is done. */
+    public enum Outcome { delivered, chatEnded, providerRejected, fileUnavailable, expired }
+
+    /**
+     * One queued item, with the handoff it was accepted into: the provider, its chat, the destination.
+     * {@code body} is the message (JSON) or, for a close, the closing text (JSON string or null).
+     */
+    public record Item(String conversationId, long seq, Kind kind, String messageId, String body, String destination,
+                       String provider, String providerChatId, long createdAt, int attempts, long nextAttemptAt) {
+
+        /** The handoff as the item was accepted into it (the conversation may have moved on since). */
+        public Conversation handoff() {
+            return new Conversation(conversationId, ConversationState.OPERATOR, destination, provider, providerChatId,
+                    null, null, null, null, 0);
+        }
+    }
+
+    /** The answer to an accepted message: a repeat is not queued again; {@code state} is the conversation's. */
+    public record Accepted(boolean duplicate, String state) {
+    }
+
+    static final Duration RETENTION = Duration.ofHours(48);
+
+    private static final RowMapper<Item> ITEM = (rs, i) -> new Item(rs.getString("conversation_id"), rs.getLong("seq"),
+            Kind.valueOf(rs.getString("kind")), rs.getString("message_id"), rs.getString("body"),
+            rs.getString("destination"), rs.getString("provider"), rs.getString("provider_chat_id"),
+            rs.getLong("created_at"), rs.getInt("attempts"), rs.getLong("next_attempt_at"));
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public ClientQueue(JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores a client message for the operator of the conversation's open handoff: 404 / 409 when there
+     * is none; a {@code messageId} seen before is not stored again (the database decides, also between
+     * instances).
+     */
+    public Accepted accept(String conversationId, String messageId, String messageJson) {
+        try {
+            return tx.execute(status -> {
+                Map<String, Object> handoff = takeNextSeq(conversationId);
+                if (insert(conversationId, handoff, Kind.MESSAGE, messageId, messageJson)) {
+                    return new Accepted(false, (String) handoff.get("state"));
+                }
+                status.setRollbackOnly();
+                return new Accepted(true, (String) handoff.get("state"));
+            });
+        } catch (DuplicateKeyException raced) { // another instance stored the same messageId meanwhile
+            return new Accepted(true, stateOf(conversationId));
+        }
+    }
+
+    /**
+     * Queues the close of the conversation's handoff after the messages accepted before it, in the
+     * caller's transaction (which also moves the conversation back to the bot). 404 / 409 when there is
+     * no handoff to close.
+     */
+    public void acceptClose(String conversationId, String closingTextJson) {
+        Map<String, Object> handoff = takeNextSeq(conversationId);
+        insert(conversationId, handoff, Kind.CLOSE, null, closingTextJson);
+    }
+
+    /** Runs {@code work} in one transaction: the close is queued and the handoff ended together, or neither. */
+    public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return tx.execute(status -> work.get());
+    }
+
+    private Map<String, Object> takeNextSeq(String conversationId) {
+        int locked = jdbc.update("update conversation set last_client_seq = last_client_seq + 1 "
+                + "where conversation_id = ? and state <> ?", conversationId, ConversationState.BOT.name());
+        if (locked == 0) {
+            if (stateOf(conversationId) == null) {
+                throw ProblemException.notFound("Conversation '" + conversationId + "' was never seen");
+            }
+            throw ProblemException.notInHandoff("Conversation '" + conversationId
+                    + "' is with the bot: answer the client yourself");
+        }
+        return jdbc.queryForMap("select last_client_seq, state, destination, provider, provider_chat_id "
+                + "from conversation where conversation_id = ?", conversationId);
+    }
+
+    /** False when the messageId is already queued for the conversation. */
+    private boolean insert(String conversationId, Map<String, Object> handoff, Kind kind, String messageId, String body) {
+        if (messageId != null && !jdbc.queryForList("select 1 from client_message where conversation_id = ? and message_id = ?",
+                Integer.class, conversationId, messageId).isEmpty()) {
+            return false;
+        }
+        long now = clock.millis();
+        jdbc.update("insert into client_message (conversation_id, seq, kind, message_id, body, destination, provider, "
+                        + "provider_chat_id, created_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                conversationId, ((Number) handoff.get("last_client_seq")).longValue(), kind.name(), messageId, body,
+                handoff.get("destination"), handoff.get("provider"), handoff.get("provider_chat_id"), now, now);
+        return true;
+    }
+
+    private String stateOf(String conversationId) {
+        return jdbc.queryForList("select state from conversation where conversation_id = ?", String.class, conversationId)
+                .stream().findFirst().orElse(null);
+    }
+
+    /** The conversation's oldest item not done yet: it holds back the ones after it. */
+    public Optional<Item> head(String conversationId) {
+        return jdbc.query("select * from client_message where conversation_id = ? and done_at is null order by seq limit 1",
+                ITEM, conversationId).stream().findFirst();
+    }
+
+    /** Conversations whose head is due now (new, its backoff over, or its owner's lease run out). */
+    public List<String> dueConversations(int limit) {
+        return jdbc.queryForList("select m.conversation_id from client_message m where m.done_at is null "
+                        + "and m.next_attempt_at <= ? and m.seq = (select min(x.seq) from client_message x "
+                        + "where x.conversation_id = m.conversation_id and x.done_at is null) "
+                        + "order by m.next_attempt_at limit ?",
+                String.class, clock.millis(), limit);
+    }
+
+    /** Takes the head for one attempt, owned by {@code owner} until {@code leaseMillis} from now; false if someone else has. */
+    public boolean claim(Item item, String owner, long leaseMillis) {
+        return jdbc.update("update client_message set next_attempt_at = ?, owner = ? where conversation_id = ? and seq = ? "
+                        + "and done_at is null and next_attempt_at = ?",
+                clock.millis() + leaseMillis, owner, item.conversationId(), item.seq(), item.nextAttemptAt()) == 1;
+    }
+
+    public void done(Item item, Outcome outcome, String error) {
+        jdbc.update("update client_message set done_at = ?, outcome = ?, attempts = attempts + 1, owner = null, last_error = ? "
+                + "where conversation_id = ? and seq = ?", clock.millis(), outcome.name(), cut(error),
+                item.conversationId(), item.seq());
+    }
+
+    public void retryLater(Item item, long delayMillis, String error) {
+        jdbc.update("update client_message set attempts = attempts + 1, next_attempt_at = ?, owner = null, last_error = ? "
+                + "where conversation_id = ? and seq = ?", clock.millis() + delayMillis, cut(error),
+                item.conversationId(), item.seq());
+    }
+
+    /** Makes every waiting item due now (an operator's "retry now"); returns how many. */
+    public int makeAllDue() {
+        return jdbc.update("update client_message set next_attempt_at = ? where done_at is null and owner is null",
+                clock.millis());
+    }
+
+    /** Items not done yet, per provider. */
+    public Map<String, Long> pendingByProvider() {
+        Map<String, Long> pending = new java.util.TreeMap<>();
+        jdbc.query("select provider, count(*) from client_message where done_at is null group by provider",
+                rs -> {
+                    pending.put(rs.getString(1), rs.getLong(2));
+                });
+        return pending;
+    }
+
+    /** How long the oldest item not done yet has waited (zero when none). */
+    public Duration oldestPendingAge() {
+        Long oldest = jdbc.queryForObject("select min(created_at) from client_message where done_at is null", Long.class);
+        return oldest == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - oldest));
+    }
+
+    /** Done items are kept 48 h (the messageId is remembered at least 24 h, gateway-api.md §3), then dropped. */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
+    public void forgetOld() {
+        jdbc.update("delete from client_message where done_at is not null and done_at < ?",
+                clock.millis() - RETENTION.toMillis());
+    }
+
+    private static String cut(String error) {
+        return error == null || error.length() <= 512 ? error : error.substring(0, 512);
+    }
+}

@@ -1,0 +1,287 @@
+package io.handoff.gateway.relay;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.ClientMessage;
+import io.handoff.gateway.conversation.ClientQueue;
+import io.handoff.gateway.conversation.ClientTurn;
+import io.handoff.gateway.conversation.ConversationStore;
+import io.handoff.gateway.conversation.EventLog;
+import io.handoff.gateway.conversation.OperatorEvents;
+import io.handoff.gateway.files.ClientFileRefusedException;
+import io.handoff.gateway.files.FileNotFetchedException;
+import io.handoff.gateway.provider.ChatEndedException;
+import io.handoff.gateway.provider.ProviderException;
+import io.handoff.gateway.provider.ProviderNotBuiltException;
+import io.handoff.gateway.files.FilesProperties;
+
+/**
+ * Delivers the client-message queue ({@link ClientQueue}) to the providers: per conversation, oldest
+ * first, one item at a time, {@code handoff.relay.parallelism} conversations at once, so a conversation
+ * whose provider keeps failing holds back only itself. The provider call is the client-message-delivery
+ * route; this class decides what is due and what an outcome means:
+ * <ul>
+ *   <li>delivered: done;</li>
+ *   <li>transient (5xx, rate limit, unreachable, a token refused twice): tried again after a backoff that
+ *       doubles up to {@code max-backoff}, until {@code give-up-after} has passed since acceptance
+ *       ({@code messageUndelivered expired});</li>
+ *   <li>the chat had ended: {@code messageUndelivered chatEnded}, and {@code livechatFinished(inactivity)}
+ *       if the handoff was still open; the file could not be fetched: {@code fileUnavailable}; any other
+ *       refusal: {@code providerRejected}. A close that cannot be delivered is logged (the bot already has
+ *       its {@code livechatFinished}).</li>
+ * </ul>
+ * Every state is in the database: a restart, or another instance once the lease has run out, resumes where
+ * this one was.
+ */
+@Component("clientMessageDelivery")
+public class ClientMessageDelivery implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientMessageDelivery.class);
+
+    private final HandoffProperties.Relay config;
+    private final long leaseMillis;
+    private final long fileLeaseMillis;
+    private final ClientQueue queue;
+    private final EventLog events;
+    private final OperatorEvents operatorEvents;
+    private final ConversationStore conversations;
+    private final ProducerTemplate camel;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private ExecutorService workers;
+
+    public ClientMessageDelivery(HandoffProperties properties, FilesProperties files, ClientQueue queue, EventLog events,
+                                 OperatorEvents operatorEvents, ConversationStore conversations, ProducerTemplate camel,
+                                 ObjectMapper json, Clock clock) {
+        this.config = properties.relay();
+        this.leaseMillis = properties.delivery().lease().toMillis();
+        // a file is downloaded before it is sent: its attempt may take the whole download time longer
+        this.fileLeaseMillis = leaseMillis + files.totalTimeout().toMillis();
+        this.queue = queue;
+        this.events = events;
+        this.operatorEvents = operatorEvents;
+        this.conversations = conversations;
+        this.camel = camel;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        workers = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), runnable -> {
+            Thread thread = new Thread(runnable, "client-message-delivery");
+            thread.setDaemon(true);
+            return thread;
+        });
+        running.set(true);
+        sweep(); // what a restart left behind
+    }
+
+    @Override
+    public void stop() {
+        // what is not delivered stays queued in the database and goes out after the restart
+        running.set(false);
+        workers.shutdown();
+        try {
+            workers.awaitTermination(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    /** Stops before Camel (a higher phase stops first), so attempts in progress can finish. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    /** Picks up what is due: other instances' messages, backoffs that ran out, leases of dead instances. */
+    @Scheduled(fixedDelayString = "${handoff.relay.poll-interval:1s}", initialDelayString = "${handoff.relay.poll-interval:1s}")
+    public void sweep() {
+        if (running.get()) {
+            queue.dueConversations(500).forEach(this::kick);
+        }
+    }
+
+    /** Starts delivering the conversation's queue unless this instance already is. */
+    public void kick(String conversationId) {
+        if (running.get() && inFlight.add(conversationId)) {
+            try {
+                workers.execute(() -> deliver(conversationId));
+            } catch (RuntimeException rejected) {
+                inFlight.remove(conversationId);
+            }
+        }
+    }
+
+    /** Makes every waiting item due now and delivers; returns how many were waiting (JMX "retry now"). */
+    public int retryNow() {
+        int due = queue.makeAllDue();
+        sweep();
+        return due;
+    }
+
+    private void deliver(String conversationId) {
+        try {
+            Optional<ClientQueue.Item> head;
+            while (running.get() && (head = queue.head(conversationId)).isPresent()) {
+                ClientQueue.Item item = head.get();
+                if (item.nextAttemptAt() > clock.millis()) {
+                    return; // backing off, or another instance's attempt owns it
+                }
+                if (clock.millis() - item.createdAt() > config.giveUpAfter().toMillis()) {
+                    settle(item, ClientQueue.Outcome.expired, "not delivered within handoff.relay.give-up-after");
+                    continue;
+                }
+                if (!queue.claim(item, owner, item.kind() == ClientQueue.Kind.MESSAGE && isFile(item) ? fileLeaseMillis : leaseMillis)) {
+                    return; // another instance took it first
+                }
+                if (!attempt(item)) {
+                    return; // backing off: the sweep comes back when it is due
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("conversation={} client message delivery interrupted: {}", conversationId, e.toString());
+        } finally {
+            inFlight.remove(conversationId);
+        }
+    }
+
+    /** One attempt; false when the item waits for its next try. */
+    private boolean attempt(ClientQueue.Item item) {
+        Exchange exchange = new DefaultExchange(camel.getCamelContext());
+        exchange.setProperty(ClientTurn.PROPERTY, turn(item));
+        Throwable failure = camel.send("direct:client-message-delivery", exchange).getException();
+        if (failure == null) {
+            queue.done(item, ClientQueue.Outcome.delivered, null);
+            log.info("conversation={} client {} seq={} delivered to {}", item.conversationId(), kind(item), item.seq(), item.provider());
+            return true;
+        }
+        Throwable cause = unwrapped(failure);
+        ClientQueue.Outcome outcome = finalOutcome(cause);
+        if (outcome == null) {
+            long delay = backoff(item.attempts() + 1);
+            queue.retryLater(item, delay, cause.toString());
+            log.warn("conversation={} client {} seq={} not delivered ({}); next try in {} ms",
+                    item.conversationId(), kind(item), item.seq(), cause.toString(), delay);
+            return false;
+        }
+        settle(item, outcome, cause.toString());
+        if (outcome == ClientQueue.Outcome.chatEnded) {
+            chatEnded(item); // after messageUndelivered: livechatFinished is the handoff's last event
+        }
+        return true;
+    }
+
+    /** Null for a failure worth another try. */
+    static ClientQueue.Outcome finalOutcome(Throwable cause) {
+        if (cause instanceof ChatEndedException) {
+            return ClientQueue.Outcome.chatEnded;
+        }
+        if (cause instanceof ClientFileRefusedException || cause instanceof FileNotFetchedException) {
+            return ClientQueue.Outcome.fileUnavailable;
+        }
+        if (cause instanceof ProviderNotBuiltException) {
+            return ClientQueue.Outcome.providerRejected;
+        }
+        if (cause instanceof ProviderException p) {
+            // a refusal of the request itself is final; 5xx, rate limits, tokens and the gateway's own
+            // configuration may come right, so those are tried again
+            boolean fixable = p.retryable() || p.unavailable() || p.httpStatus() == 401 || p.httpStatus() == 403
+                    || p.httpStatus() == 0;
+            return fixable ? null : ClientQueue.Outcome.providerRejected;
+        }
+        return null; // I/O errors and the unexpected: tried again until give-up-after
+    }
+
+    private void settle(ClientQueue.Item item, ClientQueue.Outcome outcome, String reason) {
+        queue.done(item, outcome, reason);
+        if (item.kind() == ClientQueue.Kind.CLOSE) {
+            log.warn("conversation={} close of the {} chat not delivered ({}): {}", item.conversationId(), item.provider(),
+                    outcome, reason);
+            return;
+        }
+        events.append(item.conversationId(), "messageUndelivered",
+                Map.of("messageId", item.messageId(), "reason", outcome.name()));
+        log.warn("conversation={} client message seq={} undelivered ({}): {}", item.conversationId(), item.seq(), outcome, reason);
+    }
+
+    /** The chat this message was accepted into has ended: so has the handoff, unless a newer one has begun. */
+    private void chatEnded(ClientQueue.Item item) {
+        boolean sameChat = conversations.find(item.conversationId())
+                .map(c -> c.inHandoff() && java.util.Objects.equals(c.providerChatId(), item.providerChatId()))
+                .orElse(false);
+        if (sameChat) {
+            operatorEvents.finishedByProvider(item.conversationId(), "inactivity");
+        }
+    }
+
+    private ClientTurn turn(ClientQueue.Item item) {
+        ClientTurn turn = ClientTurn.of(item.conversationId()).withConversation(item.handoff(), null);
+        return item.kind() == ClientQueue.Kind.CLOSE ? turn.withClosingText(read(item.body(), String.class)).asClose()
+                : turn.withMessage(read(item.body(), ClientMessage.class));
+    }
+
+    private boolean isFile(ClientQueue.Item item) {
+        return item.body().contains("\"file\":{");
+    }
+
+    private <T> T read(String body, Class<T> type) {
+        try {
+            return json.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("queued item unreadable", e);
+        }
+    }
+
+    private static String kind(ClientQueue.Item item) {
+        return item.kind() == ClientQueue.Kind.CLOSE ? "close" : "message";
+    }
+
+    long backoff(int attempts) {
+        long initial = config.initialBackoff().toMillis();
+        double delay = initial * Math.pow(2, Math.min(attempts - 1, 30));
+        return (long) Math.min(delay, config.maxBackoff().toMillis());
+    }
+
+    private static Throwable unwrapped(Throwable failure) {
+        Throwable found = failure;
+        while ((found instanceof RuntimeCamelException || found instanceof org.apache.camel.CamelExecutionException)
+                && found.getCause() != null) {
+            found = found.getCause();
+        }
+        return found;
+    }
+}
