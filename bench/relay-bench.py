@@ -307,7 +307,11 @@ def handoff_figures(gateway, standin, handoffs, delay_ms):
     handoff(client, new_conversation(), "sees the destination's groups")   # availability checked now
     returning = new_conversation()
     first_calls = upstream_calls(standin, lambda: handoff(client, returning))
+    closed_before = standin.stats()["calls"].get("deactivate_chat", 0)
     client.call("POST", f"/api/v1/conversations/{returning}/close", {})
+    deadline = time.perf_counter() + 60  # a queued close reaches LiveChat after the answer: not one of the next calls
+    while standin.stats()["calls"].get("deactivate_chat", 0) == closed_before and time.perf_counter() < deadline:
+        time.sleep(0.05)
     returning_calls = upstream_calls(standin, lambda: handoff(client, returning, "back again"))
 
     standin.delay(delay_ms)
