@@ -1,126 +1,419 @@
 #!/usr/bin/env python3
-"""Drives a running gateway (sandbox profile) like many bots at once and prints its figures:
-handoffs and client messages per second, latency percentiles, events pulled, and the JVM's RSS and CPU time
-per request (measured after --warmup conversations, so the figures are of the warmed-up JVM).
+"""bench/run's driver: the packaged gateway against a LiveChat stand-in in a process of its own
+(bench/livechat-standin.py), driven like many bots at once. Prints the figures of gateway-api issue 12
+next to the baselines measured in the same run and the targets; asserts nothing.
 
-Usage: relay-bench.py BASE_URL API_KEY [--conversations N] [--messages M] [--concurrency C] [--warmup W] [--pid PID]
+Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a warmed-up JVM:
+  relay     --bots bots post client messages as fast as answered; CPU (/proc/<pid>/stat) and messages are
+            counted between the first message and the moment the stand-in has received every accepted one
+            (so it measures a synchronous relay and an asynchronous queue alike); RSS is the highest seen
+  latency   POST /messages one at a time, next to send_event posted straight to the stand-in
+  handoff   upstream calls of a first handoff (the destination's availability seen within the TTL) and of a
+            returning client with a valid token, counted at the stand-in; then, with --delay-ms added to
+            every stand-in call, handoff latency next to the naive recipe (grant, get_dynamic_configuration,
+            start_chat, send_event) posted straight to the stand-in
+The bundle variant runs the relay part only (its RSS and CPU are what differ).
+
+Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 8000] [--messages 8000]
+                      [--samples 300] [--handoffs 20] [--delay-ms 30] [--jfr FILE]
 """
 import argparse
+import http.client
 import json
 import os
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import threading
 import time
 import urllib.request
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+
+API_KEY = "bench-key"
+CLIENT_ID = "bench-client-id"
+AGENT_TOKEN = "dal:bench-agent-token"
+ORGANIZATION_ID = "390e44e6-f1e6-4c8e-9a6d-74a14508c2e1"
+LICENSE_ID = "104130623"
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def call(base, key, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            status, text = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read()
-    return status, text, time.perf_counter() - started
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def conversation(base, key, messages, latencies, lock):
-    cid = "bench-" + uuid.uuid4().hex[:12]
-    status, text, took = call(base, key, "POST", "/api/v1/handoffs",
-                              {"conversationId": cid, "switch": {"destination": "support", "firstMessage": "bench"}})
-    if status != 201:
-        raise RuntimeError(f"handoff answered {status}: {text[:200]!r}")
-    with lock:
-        latencies["handoff"].append(took)
-    for m in range(messages):
-        status, text, took = call(base, key, "POST", f"/api/v1/conversations/{cid}/messages",
-                                  {"messageId": f"m{m}", "text": f"message {m}"})
-        if status != 202:
-            raise RuntimeError(f"message answered {status}: {text[:200]!r}")
-        with lock:
-            latencies["message"].append(took)
-    status, text, took = call(base, key, "POST", f"/api/v1/conversations/{cid}/close", {})
-    with lock:
-        latencies["close"].append(took)
-    return cid
+class Client:
+    """One keep-alive connection, like a bot's HTTP client; reconnects when the server closed it."""
+
+    def __init__(self, port, headers):
+        self.port, self.headers = port, headers
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def call(self, method, path, body=None, headers=None):
+        # bytes: http.client sends headers and body in one segment (str would be a second write, delayed by Nagle)
+        data = None if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+        all_headers = dict(self.headers, **(headers or {}))
+        for attempt in (1, 2):
+            started = time.perf_counter()
+            try:
+                if self.connection.sock is None:  # new, or closed by the server (Connection: close): no Nagle either way
+                    self.connection.connect()
+                    self.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.connection.request(method, path, body=data, headers=all_headers)
+                response = self.connection.getresponse()
+                text = response.read()
+                return response.status, text, time.perf_counter() - started
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()  # a kept-alive connection the server had closed: once more (idempotent calls)
+                if attempt == 2:
+                    raise
+
+
+class Quota:
+    """Messages still to send, shared by the threads of a phase; take() is the next one's number, or None."""
+
+    def __init__(self, total):
+        self.remaining, self.lock = total, threading.Lock()
+
+    def take(self, sent):
+        with self.lock:
+            if self.remaining == 0:
+                return None
+            self.remaining -= 1
+            return sent + 1
+
+
+def bot(port):
+    return Client(port, {"Authorization": "Bearer " + API_KEY, "Content-Type": "application/json"})
 
 
 def percentile(values, p):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def rss_mib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 def cpu_seconds(pid):
-    """User + system CPU time the process has used so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class StandIn:
+    def __init__(self):
+        self.port = free_port()
+        self.process = subprocess.Popen([sys.executable, os.path.join(HERE, "livechat-standin.py"), str(self.port)],
+                                        stdout=subprocess.PIPE, text=True)
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the LiveChat stand-in did not start")
+        self.client = Client(self.port, {})
+
+    def stats(self):
+        return json.loads(self.client.call("GET", "/_bench/stats")[1])
+
+    def reset(self):
+        self.client.call("POST", "/_bench/reset", b"")
+
+    def delay(self, ms):
+        self.client.call("POST", f"/_bench/delay?ms={ms}", b"")
+
+    def customer(self):
+        """A direct client of the stand-in: a customer token and the headers of its calls."""
+        c = Client(self.port, {"Content-Type": "application/json"})
+        status, text, _ = c.call("POST", "/accounts/v2/customer/token",
+                                 {"grant_type": "agent_token", "client_id": CLIENT_ID, "response_type": "token"},
+                                 {"Authorization": "Bearer " + AGENT_TOKEN})
+        c.headers["Authorization"] = "Bearer " + json.loads(text)["access_token"]
+        return c
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+class Gateway:
+    """The gateway as plain `java -jar`, or through the bundle's start script, pointed at the stand-in."""
+
+    def __init__(self, variant, artifact, standin, extra_jvm=""):
+        self.port = free_port()
+        self.home = tempfile.mkdtemp(prefix="bench-gateway-")
+        base = f"http://127.0.0.1:{standin.port}"
+        settings = [f"--server.port={self.port}", f"--handoff.api.keys={API_KEY}",
+                    f"--handoff.livechat.api-url={base}/v3.6", f"--handoff.livechat.accounts-url={base}/accounts",
+                    f"--handoff.livechat.client-id={CLIENT_ID}", f"--handoff.livechat.agent-token={AGENT_TOKEN}",
+                    f"--handoff.livechat.license-id={LICENSE_ID}", "--handoff.livechat.webhook-secret=bench-secret"]
+        env = dict(os.environ)
+        if variant == "jar":
+            command = ["java"] + extra_jvm.split() + ["-jar", artifact,
+                                                      f"--spring.datasource.url=jdbc:h2:file:{self.home}/handoff"] + settings
+        else:
+            with tarfile.open(artifact) as bundle:
+                bundle.extractall(self.home)
+            script = next(os.path.join(root, "handoff-gateway") for root, _, files in os.walk(self.home)
+                          if "handoff-gateway" in files and root.endswith("bin"))
+            command = [script] + settings
+            if extra_jvm:
+                env["JAVA_OPTS"] = (env.get("JAVA_OPTS", "") + " " + extra_jvm).strip()
+        self.log = open(os.path.join(self.home, "console.log"), "w")
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        self.pid = self.process.pid  # the start script execs the JVM: same pid
+        deadline = time.time() + 600  # a start-up takes 15 s on an idle 2-core machine, minutes on a busy one
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the gateway ({variant}) exited; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/actuator/health/readiness", timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(1)
+        self.process.kill()
+        self.process.wait()
+        raise RuntimeError(f"the gateway ({variant}) was not ready in 600 s; see {self.log.name}")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(90)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def handoff(client, conversation_id, text="bench"):
+    status, body, took = client.call("POST", "/api/v1/handoffs",
+                                     {"conversationId": conversation_id, "switch": {"destination": "support", "firstMessage": text}})
+    if status != 201:
+        raise RuntimeError(f"handoff answered {status}: {body[:300]!r}")
+    return json.loads(body), took
+
+
+def new_conversation():
+    return "bench-" + uuid.uuid4().hex[:16]
+
+
+def relay(gateway, standin, bots, total, sample_rss=False):
+    """bots conversations in handoff, each posting messages one after another until total are accepted."""
+    conversations = [new_conversation() for _ in range(bots)]
+    setup = bot(gateway.port)
+    chat_of = {cid: handoff(setup, cid)[0]["providerChatId"] for cid in conversations}
+    quota, lock = Quota(total), threading.Lock()
+    latencies, refused, last_accept, accepted_of = [], [0], [0.0], {cid: 0 for cid in conversations}
+
+    def post_messages(cid):
+        client, n = bot(gateway.port), 0
+        while (n := quota.take(n)) is not None:
+            status, text, took = client.call("POST", f"/api/v1/conversations/{cid}/messages",
+                                             {"messageId": f"m{n}", "text": f"message {n} of {cid}"})
+            with lock:
+                if 200 <= status < 300:
+                    latencies.append(took)
+                    accepted_of[cid] += 1
+                    last_accept[0] = time.perf_counter()
+                else:
+                    refused[0] += 1
+
+    start_stats = standin.stats()
+    before = start_stats["send_events"]
+    rss = [rss_mib(gateway.pid)]
+    cpu_before = cpu_seconds(gateway.pid)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=post_messages, args=(cid,)) for cid in conversations]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        time.sleep(0.2)
+        rss.append(rss_mib(gateway.pid))
+    accepted = len(latencies)
+    deadline = time.perf_counter() + 120
+    delivered = standin.stats()["send_events"] - before
+    while delivered < accepted and time.perf_counter() < deadline:  # an asynchronous relay may still be delivering
+        time.sleep(0.05)
+        rss.append(rss_mib(gateway.pid))
+        delivered = standin.stats()["send_events"] - before
+    all_delivered = time.perf_counter()
+    cpu = cpu_seconds(gateway.pid) - cpu_before
+    rss.append(rss_mib(gateway.pid))
+    end_stats = standin.stats()
+    per_chat = end_stats["send_events_per_chat"]  # each conversation's chat got exactly its accepted messages
+    mismatched = sum(1 for cid in conversations if per_chat.get(chat_of[cid], 0) != accepted_of[cid])
+    return {"accepted": accepted, "refused": refused[0], "delivered": delivered, "mismatched": mismatched,
+            "out_of_order": end_stats["out_of_order"] - start_stats["out_of_order"],
+            "accepted_per_s": accepted / (last_accept[0] - started),
+            "delivered_per_s": delivered / (all_delivered - started),
+            "cpu_ms": cpu * 1000 / max(delivered, 1), "cpu_s": cpu,
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), "rss_max": max(rss)}
+
+
+def direct_send_events(standin, threads, total):
+    """send_event straight to the stand-in, threads customers at once: the baseline of POST /messages."""
+    latencies, quota, lock = [], Quota(total), threading.Lock()
+
+    def run():
+        c = standin.customer()
+        status, text, _ = c.call("POST", f"/v3.6/customer/action/start_chat?organization_id={ORGANIZATION_ID}",
+                                 {"chat": {"access": {"group_ids": [0]}}})
+        chat, n = json.loads(text)["chat_id"], 0
+        while (n := quota.take(n)) is not None:
+            status, text, took = c.call("POST", f"/v3.6/customer/action/send_event?organization_id={ORGANIZATION_ID}",
+                                        {"chat_id": chat, "event": {"type": "message", "text": f"message {n}",
+                                                                    "custom_id": f"m{n}", "recipients": "all"}})
+            with lock:
+                latencies.append(took)
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return percentile(latencies, 50), percentile(latencies, 99)
+
+
+def one_by_one_messages(gateway, count):
+    client, cid = bot(gateway.port), new_conversation()
+    handoff(client, cid)
+    latencies = []
+    for n in range(count):
+        status, text, took = client.call("POST", f"/api/v1/conversations/{cid}/messages", {"messageId": f"s{n}", "text": f"message {n}"})
+        latencies.append(took)
+    return percentile(latencies, 50), percentile(latencies, 99)
+
+
+def upstream_calls(standin, action):
+    standin.reset()
+    action()
+    calls = standin.stats()["calls"]
+    return sum(calls.values()), calls
+
+
+def handoff_figures(gateway, standin, handoffs, delay_ms):
+    client = bot(gateway.port)
+    handoff(client, new_conversation(), "sees the destination's groups")   # availability checked now
+    returning = new_conversation()
+    first_calls = upstream_calls(standin, lambda: handoff(client, returning))
+    closed_before = standin.stats()["calls"].get("deactivate_chat", 0)
+    client.call("POST", f"/api/v1/conversations/{returning}/close", {})
+    deadline = time.perf_counter() + 60  # a queued close reaches LiveChat after the answer: not one of the next calls
+    while standin.stats()["calls"].get("deactivate_chat", 0) == closed_before and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    returning_calls = upstream_calls(standin, lambda: handoff(client, returning, "back again"))
+
+    standin.delay(delay_ms)
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return None
+        handoff(client, new_conversation(), "sees the destination's groups")
+        gateway_times = [handoff(client, new_conversation())[1] for _ in range(handoffs)]
+        naive_times = []
+        for _ in range(handoffs):
+            started = time.perf_counter()
+            c = standin.customer()                                                  # grant
+            c.call("GET", f"/v3.6/customer/action/get_dynamic_configuration?license_id={LICENSE_ID}&group_id=0")
+            status, text, _ = c.call("POST", f"/v3.6/customer/action/start_chat?organization_id={ORGANIZATION_ID}",
+                                     {"chat": {"access": {"group_ids": [0]}}})
+            c.call("POST", f"/v3.6/customer/action/send_event?organization_id={ORGANIZATION_ID}",
+                   {"chat_id": json.loads(text)["chat_id"], "event": {"type": "message", "text": "bench", "recipients": "all"}})
+            naive_times.append(time.perf_counter() - started)
+    finally:
+        standin.delay(0)
+    return first_calls, returning_calls, statistics.median(gateway_times), statistics.median(naive_times)
+
+
+def jcmd(pid, *args):
+    return subprocess.run(["jcmd", str(pid)] + list(args), capture_output=True, text=True).stdout
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("base")
-    parser.add_argument("key")
-    parser.add_argument("--conversations", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=5)
-    parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=0)
-    parser.add_argument("--pid", type=int)
+    parser.add_argument("--jar", required=True)
+    parser.add_argument("--bundle", help="the bundle's .tar.gz; without it only java -jar is measured")
+    parser.add_argument("--bots", type=int, default=32)
+    parser.add_argument("--warmup", type=int, default=8000, help="messages relayed before measuring")
+    parser.add_argument("--messages", type=int, default=8000, help="messages relayed in the measured phase")
+    parser.add_argument("--samples", type=int, default=300, help="one-at-a-time messages for the latency figures")
+    parser.add_argument("--handoffs", type=int, default=20)
+    parser.add_argument("--delay-ms", type=int, default=30)
+    parser.add_argument("--jfr", help="record the jar's relay phase (after the warm-up) with JFR into this file")
     args = parser.parse_args()
 
-    lock = threading.Lock()
-    if args.warmup:
-        ignored = {"handoff": [], "message": [], "close": []}
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            list(pool.map(lambda _: conversation(args.base, args.key, args.messages, ignored, lock), range(args.warmup)))
-    latencies = {"handoff": [], "message": [], "close": []}
-    before = rss_mib(args.pid) if args.pid else None
-    cpu_before = cpu_seconds(args.pid) if args.pid else None
-    started = time.perf_counter()
-    with ThreadPoolExecutor(args.concurrency) as pool:
-        ids = list(pool.map(lambda _: conversation(args.base, args.key, args.messages, latencies, lock),
-                            range(args.conversations)))
-    elapsed = time.perf_counter() - started
-    after = rss_mib(args.pid) if args.pid else None
-    cpu_after = cpu_seconds(args.pid) if args.pid else None
+    standin = StandIn()
+    results = {}
+    try:
+        for variant, artifact in (("jar", args.jar), ("bundle", args.bundle)):
+            if artifact is None:
+                continue
+            print(f"[{variant}] starting the gateway", file=sys.stderr, flush=True)
+            gateway = Gateway(variant, artifact, standin)
+            try:
+                r = results[variant] = {}
+                print(f"[{variant}] warm-up: {args.warmup} messages", file=sys.stderr, flush=True)
+                relay(gateway, standin, args.bots, args.warmup)
+                if variant == "jar" and args.jfr:
+                    jcmd(gateway.pid, "JFR.start", "name=bench", "settings=profile", f"filename={os.path.abspath(args.jfr)}")
+                print(f"[{variant}] measured: {args.messages} messages, {args.bots} bots", file=sys.stderr, flush=True)
+                r["relay"] = relay(gateway, standin, args.bots, args.messages)
+                if variant == "jar" and args.jfr:
+                    jcmd(gateway.pid, "JFR.stop", "name=bench")
+                if variant == "jar":
+                    print(f"[{variant}] latency, handoffs", file=sys.stderr, flush=True)
+                    r["direct_load"] = direct_send_events(standin, args.bots, args.messages // 4)
+                    r["one"] = one_by_one_messages(gateway, args.samples)
+                    r["direct_one"] = direct_send_events(standin, 1, args.samples)
+                    r["handoff"] = handoff_figures(gateway, standin, args.handoffs, args.delay_ms)
+            finally:
+                gateway.stop()
+    finally:
+        standin.stop()
+    report(results, args)
 
-    events = 0
-    for cid in ids[:20]:
-        status, text, _ = call(args.base, args.key, "GET", f"/api/v1/conversations/{cid}/events")
-        events += len(json.loads(text)["events"])
 
-    print(f"conversations: {args.conversations}, messages each: {args.messages}, concurrency: {args.concurrency}")
-    print(f"elapsed: {elapsed:.1f} s; requests/s: {sum(len(v) for v in latencies.values()) / elapsed:.1f}; "
-          f"handoffs/s: {args.conversations / elapsed:.1f}; messages/s: {len(latencies['message']) / elapsed:.1f}")
-    for kind, values in latencies.items():
-        print(f"{kind:8s} latency ms: p50 {percentile(values, 50) * 1000:.1f}  p95 {percentile(values, 95) * 1000:.1f}  "
-              f"p99 {percentile(values, 99) * 1000:.1f}  mean {statistics.mean(values) * 1000:.1f}")
-    print(f"events pulled from 20 conversations: {events} (livechatFinished each)")
-    if before is not None:
-        print(f"gateway RSS MiB: before {before:.0f}, after {after:.0f}")
-    if cpu_before is not None:
-        requests = sum(len(v) for v in latencies.values())
-        print(f"gateway CPU: {cpu_after - cpu_before:.1f} s for {requests} requests, "
-              f"{(cpu_after - cpu_before) * 1000 / requests:.2f} ms per request (simulators included: same JVM)")
+def report(results, args):
+    jar, bundle = results.get("jar"), results.get("bundle")
+    ms = lambda seconds: f"{seconds * 1000:.1f} ms"
+
+    def row(name, value, baseline="", target=""):
+        print(f"{name:44s} {value:>24s}  {baseline:>26s}  {target}")
+
+    print(f"LiveChat stand-in: bench/livechat-standin.py, a process of its own; {args.bots} bots; "
+          f"warm-up {args.warmup} messages, then {args.messages} measured")
+    row("figure", "gateway (java -jar)", "baseline, same run", "target")
+    j = jar["relay"]
+    row("gateway CPU per relayed message", f"{j['cpu_ms']:.2f} ms", "", "<= 1.0 ms")
+    row("messages/s accepted (202)", f"{j['accepted_per_s']:.0f}", "", ">= 1000")
+    row("messages/s delivered (at the stand-in)", f"{j['delivered_per_s']:.0f}", "", ">= 1000")
+    row("  accepted / delivered / refused", f"{j['accepted']} / {j['delivered']} / {j['refused']}",
+        f"chats with a wrong count: {j['mismatched']}, out of order: {j['out_of_order']}")
+    load50, load99 = jar["direct_load"]
+    row(f"POST /messages p50 / p99, {args.bots} bots", f"{ms(j['p50'])} / {ms(j['p99'])}",
+        f"send_event {ms(load50)} / {ms(load99)}", f"p50 ratio {j['p50'] / load50:.1f}x (<= 3x)")
+    one50, one99 = jar["one"]
+    d50, d99 = jar["direct_one"]
+    row("POST /messages p50 / p99, one at a time", f"{ms(one50)} / {ms(one99)}",
+        f"send_event {ms(d50)} / {ms(d99)}", f"p50 ratio {one50 / d50:.1f}x (<= 3x)")
+    (first, first_calls), (again, again_calls), gateway_handoff, naive = jar["handoff"]
+    row("first handoff: upstream calls", f"{first} " + ",".join(sorted(first_calls)), "naive recipe: 4", "2")
+    row("returning client's handoff: upstream calls", f"{again} " + ",".join(sorted(again_calls)), "", "1")
+    row(f"handoff p50, {args.delay_ms} ms per LiveChat call", ms(gateway_handoff), f"naive {ms(naive)}",
+        f"ratio {gateway_handoff / naive:.2f}x (<= 0.55x)")
+    row("RSS under load, java -jar", f"{j['rss_max']:.0f} MiB", "", "(reported)")
+    if bundle:
+        b = bundle["relay"]
+        row("RSS under load, bin/handoff-gateway", f"{b['rss_max']:.0f} MiB", "", "<= 400 MB (381 MiB)")
+        row("  its CPU per message, messages/s delivered", f"{b['cpu_ms']:.2f} ms, {b['delivered_per_s']:.0f}/s")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.conversation.ConversationState;
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.provider.livechat.LiveChatProperties;
 import io.handoff.gateway.support.GatewayClient;
 import io.handoff.gateway.support.GatewayClient.Response;
 import io.handoff.gateway.support.TestClock;
@@ -74,6 +75,8 @@ abstract class LiveChatHandoffScenarios {
     ConversationStore conversations;
     @Autowired
     TestClock clock;
+    @Autowired
+    LiveChatProperties livechatConfig;
     GatewayClient bot;
 
     @BeforeEach
@@ -83,6 +86,12 @@ abstract class LiveChatHandoffScenarios {
         LIVECHAT.groupStatus(2, "offline");
         LIVECHAT.groupStatus(3, "online_for_queue");
         bot = new GatewayClient(port, API_KEY);
+        availabilitySeenEarlierIsStale();
+    }
+
+    /** What earlier tests saw of the groups no longer spares a list_group_statuses (handoff.livechat.availability-ttl). */
+    void availabilitySeenEarlierIsStale() {
+        clock.advance(livechatConfig.availabilityTtl().plusSeconds(1));
     }
 
     static String newConversationId() {
@@ -158,6 +167,59 @@ abstract class LiveChatHandoffScenarios {
                 .satisfies(grant -> assertThat(grant.path("entity_id").asText()).isEqualTo(entityId));
         assertThat(LIVECHAT.isActive(chatId)).isTrue();
         assertThat(LIVECHAT.eventsOf(chatId)).extracting(e -> e.path("text").asText()).contains("first time", "I am back");
+    }
+
+    @Test
+    void aDestinationSeenOnlineWithinTheTtlCostsAGrantAndTheChatAndAReturningClientOneCall() {
+        assertThat(handoff(newConversationId(), Map.of("firstMessage", "checks the group")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("list_group_statuses")).isEqualTo(1);
+        int before = LIVECHAT.totalCount();
+
+        // a new client of the same destination within handoff.livechat.availability-ttl: grant, start_chat
+        String id = newConversationId();
+        assertThat(handoff(id, Map.of("firstMessage", "new client")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.totalCount() - before).isEqualTo(2);
+        assertThat(LIVECHAT.count("customer_token")).isEqualTo(2);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+        assertThat(LIVECHAT.count("list_group_statuses")).isEqualTo(1);
+        assertThat(LIVECHAT.count("get_dynamic_configuration")).isZero(); // the organization id came with the first grant
+
+        // the same client back while its token is valid: resume_chat only
+        backToTheBot(id);
+        int beforeReturn = LIVECHAT.totalCount();
+        assertThat(handoff(id, Map.of("firstMessage", "back again")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.totalCount() - beforeReturn).isEqualTo(1);
+        assertThat(LIVECHAT.count("resume_chat")).isEqualTo(1);
+
+        // past the TTL the group is asked again; an ignoreOffline switch never asks
+        availabilitySeenEarlierIsStale();
+        assertThat(handoff(newConversationId(), Map.of("firstMessage", "later")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("list_group_statuses")).isEqualTo(2);
+        availabilitySeenEarlierIsStale();
+        assertThat(handoff(newConversationId(), Map.of("firstMessage", "anyway", "ignoreOffline", true)).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("list_group_statuses")).isEqualTo(2);
+    }
+
+    @Test
+    void aGroupGoneOfflineWithinTheTtlIsRefusedByStartChatAndAskedAgainNextTime() {
+        assertThat(handoff(newConversationId(), Map.of("firstMessage", "seen online")).status()).isEqualTo(201);
+        LIVECHAT.groupStatus(1, "offline");
+
+        String id = newConversationId();
+        Response refused = handoff(id, Map.of("firstMessage", "anyone?"));
+
+        // start_chat (continuous: false) found nobody: the same refusal as list_group_statuses gives
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.type()).isEqualTo("urn:handoff:problem:no-operators-online");
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
+        assertThat(bot.get("/api/v1/conversations/" + id + "/events").json().path("events").get(0).path("type").asText())
+                .isEqualTo("noLivechatOperatorsOnline");
+
+        // the next switch asks the group again (nothing is remembered of an offline group)
+        assertThat(handoff(newConversationId(), Map.of("firstMessage", "still nobody?")).status()).isEqualTo(409);
+        assertThat(LIVECHAT.count("list_group_statuses")).isEqualTo(2);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
     }
 
     @Test

@@ -111,8 +111,9 @@ public class LiveChatPayloads {
         accounts.saveChat(conversationId, LiveChatTokens.PROVIDER, chatId);
     }
 
+    /** resume_chat errors answered as a body: "still active" (the handoff posts into the chat) and groups_offline (a 409). */
     public String csvAcceptedResumeErrors() {
-        return String.join(",", config.chatActiveErrorTypes());
+        return String.join(",", config.chatActiveErrorTypes()) + ",groups_offline";
     }
 
     List<Map<String, Object>> initialEvents(Handoff handoff, String exchangeId) {

@@ -23,5 +23,7 @@ public record LiveChatProperties(
         /* tokens are renewed this long before LiveChat says they expire */
         @DefaultValue("5m") Duration tokenRenewBefore,
         /* resume_chat error types meaning "the chat is still active": the handoff then posts into it */
-        @DefaultValue("chat_already_active") List<String> chatActiveErrorTypes) {
+        @DefaultValue("chat_already_active") List<String> chatActiveErrorTypes,
+        /* a switch to a destination whose group was seen accepting chats this recently skips list_group_statuses */
+        @DefaultValue("10s") Duration availabilityTtl) {
 }
