@@ -2,12 +2,6 @@ package io.handoff.gateway.delivery;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -19,6 +13,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
+import io.handoff.gateway.conversation.ConversationWorkers;
 import io.handoff.gateway.conversation.EventSignals;
 import io.handoff.gateway.conversation.InstanceId;
 
@@ -40,9 +35,7 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
     /** How long one attempt owns an event: another instance takes it over after that (handoff.delivery.lease). */
     private final long leaseMillis;
     private final String instance;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private ExecutorService workers;
+    private final ConversationWorkers workers;
 
     public BotDelivery(HandoffProperties properties, InstanceId instance, DeliveryTargets targets, PendingEvents pending,
                        ProducerTemplate camel, EventSignals signals) {
@@ -52,6 +45,7 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
         this.targets = targets;
         this.pending = pending;
         this.camel = camel;
+        this.workers = new ConversationWorkers("bot-delivery", config.parallelism(), this::deliver);
         signals.onStored(this::kick);
     }
 
@@ -61,29 +55,18 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
 
     @Override
     public void start() {
-        workers = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), runnable -> {
-            Thread thread = new Thread(runnable, "bot-delivery");
-            thread.setDaemon(true);
-            return thread;
-        });
-        running.set(true);
+        workers.start();
     }
 
+    /** What is not delivered stays in the database and goes out after the restart. */
     @Override
     public void stop() {
-        // what is not delivered stays in the database and goes out after the restart
-        running.set(false);
-        workers.shutdown();
-        try {
-            workers.awaitTermination(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running.get();
+        return workers.isRunning();
     }
 
     /** Camel stops after this (higher phase stops first), so pushes in progress can finish. */
@@ -95,19 +78,15 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
     /** Picks up what is due: events of other instances, backoffs that ran out, events left by a restart. */
     @Scheduled(fixedDelayString = "${handoff.callback.poll-interval:1s}", initialDelayString = "2s")
     public void sweep() {
-        if (enabled() && running.get()) {
+        if (enabled() && workers.isRunning()) {
             pending.dueConversations(500).forEach(this::kick);
         }
     }
 
     /** Starts pushing the conversation's events unless that is already going on. */
     public void kick(String conversationId) {
-        if (enabled() && running.get() && inFlight.add(conversationId)) {
-            try {
-                workers.execute(() -> deliver(conversationId));
-            } catch (RuntimeException rejected) {
-                inFlight.remove(conversationId);
-            }
+        if (enabled()) {
+            workers.kick(conversationId);
         }
     }
 
@@ -120,35 +99,29 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
     }
 
     private void deliver(String conversationId) {
-        try {
-            Optional<PendingEvents.Pending> head;
-            while (running.get() && (head = pending.head(conversationId)).isPresent()) {
-                PendingEvents.Pending event = head.get();
-                if (event.nextAttemptAt() > System.currentTimeMillis()) {
-                    return; // backing off, or leased by another instance
-                }
-                Optional<Long> lease = pending.claim(event, leaseMillis, instance);
-                if (lease.isEmpty()) {
-                    return; // another instance took it first
-                }
-                DeliveryTargets.Delivery delivery = targets.resolve(conversationId, event.body());
-                if (delivery instanceof DeliveryTargets.Send send && push(event, send)) {
-                    pending.delivered(event);
-                    log.info("conversation={} event seq={} delivered", conversationId, event.seq());
-                } else if (delivery instanceof DeliveryTargets.Skip) {
-                    pending.delivered(event); // the receiver has no word for it
-                } else {
-                    long delay = backoff(event.attempts() + 1);
-                    pending.retryLater(event, delay, instance, lease.get());
-                    log.info("conversation={} event seq={} not accepted (or no receiver yet); next try in {} ms",
-                            conversationId, event.seq(), delay);
-                    return;
-                }
+        Optional<PendingEvents.Pending> head;
+        while (workers.isRunning() && (head = pending.head(conversationId)).isPresent()) {
+            PendingEvents.Pending event = head.get();
+            if (event.nextAttemptAt() > System.currentTimeMillis()) {
+                return; // backing off, or leased by another instance
             }
-        } catch (RuntimeException e) {
-            log.warn("conversation={} delivery interrupted: {}", conversationId, e.toString());
-        } finally {
-            inFlight.remove(conversationId);
+            Optional<Long> lease = pending.claim(event, leaseMillis, instance);
+            if (lease.isEmpty()) {
+                return; // another instance took it first
+            }
+            DeliveryTargets.Delivery delivery = targets.resolve(conversationId, event.body());
+            if (delivery instanceof DeliveryTargets.Send send && push(event, send)) {
+                pending.delivered(event);
+                log.info("conversation={} event seq={} delivered", conversationId, event.seq());
+            } else if (delivery instanceof DeliveryTargets.Skip) {
+                pending.delivered(event); // the receiver has no word for it
+            } else {
+                long delay = backoff(event.attempts() + 1);
+                pending.retryLater(event, delay, instance, lease.get());
+                log.info("conversation={} event seq={} not accepted (or no receiver yet); next try in {} ms",
+                        conversationId, event.seq(), delay);
+                return;
+            }
         }
     }
 
@@ -170,8 +143,6 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
 
     /** Milliseconds before attempt {@code attempts + 1}: initial, doubled per failed attempt, at most max. */
     static long backoff(Duration initialBackoff, Duration maxBackoff, int attempts) {
-        long initial = initialBackoff.toMillis();
-        double delay = initial * Math.pow(2, Math.min(attempts - 1, 30));
-        return (long) Math.min(delay, maxBackoff.toMillis());
+        return ConversationWorkers.backoff(initialBackoff, maxBackoff, attempts);
     }
 }

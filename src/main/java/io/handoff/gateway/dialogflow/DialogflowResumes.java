@@ -5,12 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.handoff.gateway.conversation.EventLog;
+import io.handoff.gateway.conversation.ConversationWorkers;
 import io.handoff.gateway.conversation.EventSignals;
 import io.handoff.gateway.conversation.HandoffStarted;
 import io.handoff.gateway.dialogflow.DialogflowConversations.Binding;
@@ -69,9 +64,7 @@ public class DialogflowResumes implements SmartLifecycle {
     private final Clock clock;
     private final ProducerTemplate camel;
     private final DetectIntentRequests requests;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private ExecutorService worker;
+    private final ConversationWorkers worker = new ConversationWorkers("dialogflow-resume", 1, this::resumeIfDue);
 
     public DialogflowResumes(DialogflowProperties properties, DialogflowConversations conversations, DialogflowDoor door,
                              EventLog events, EventSignals signals, JdbcTemplate jdbc, TransactionTemplate tx,
@@ -104,7 +97,7 @@ public class DialogflowResumes implements SmartLifecycle {
     /** Resumes whose handoff may have ended: marked, not backing off, not leased by another instance. */
     @Scheduled(fixedDelayString = "${handoff.dialogflow.resume-poll-interval:5s}", initialDelayString = "3s")
     public void sweep() {
-        if (!running.get() || properties.agents().isEmpty()) {
+        if (!worker.isRunning() || properties.agents().isEmpty()) {
             return;
         }
         long now = clock.millis();
@@ -113,21 +106,13 @@ public class DialogflowResumes implements SmartLifecycle {
     }
 
     void kick(String conversationId) {
-        if (running.get() && !properties.agents().isEmpty() && inFlight.add(conversationId)) {
-            try {
-                worker.execute(() -> {
-                    try {
-                        take(conversationId).ifPresent(this::resume);
-                    } catch (RuntimeException e) {
-                        log.warn("conversation={} Dialogflow resume failed: {}", conversationId, e.toString());
-                    } finally {
-                        inFlight.remove(conversationId);
-                    }
-                });
-            } catch (RuntimeException rejected) {
-                inFlight.remove(conversationId);
-            }
+        if (!properties.agents().isEmpty()) {
+            worker.kick(conversationId);
         }
+    }
+
+    private void resumeIfDue(String conversationId) {
+        take(conversationId).ifPresent(this::resume);
     }
 
     /** The resume of the conversation, leased to this instance, if its handoff has ended and the resume is due. */
@@ -190,7 +175,7 @@ public class DialogflowResumes implements SmartLifecycle {
             settle(resume, null);
             return;
         }
-        long delay = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempts - 1, 16));
+        long delay = ConversationWorkers.backoff(FIRST_BACKOFF, MAX_BACKOFF, attempts);
         jdbc.update("update dialogflow_session set resume_attempts = ?, resume_next_at = ?, resume_lease_until = 0 "
                 + "where conversation_id = ? and handoff_seq = ?", attempts, clock.millis() + delay, conversationId,
                 resume.handoffSeq());
@@ -231,29 +216,18 @@ public class DialogflowResumes implements SmartLifecycle {
 
     @Override
     public void start() {
-        worker = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "dialogflow-resume");
-            thread.setDaemon(true);
-            return thread;
-        });
-        running.set(true);
+        worker.start();
     }
 
+    /** A resume not done stays marked in the database and is done after the restart. */
     @Override
     public void stop() {
-        // a resume not done stays marked in the database and is done after the restart
-        running.set(false);
-        worker.shutdown();
-        try {
-            worker.awaitTermination(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running.get();
+        return worker.isRunning();
     }
 
     /** Camel stops after this (higher phase stops first), so a resume in progress can finish. */

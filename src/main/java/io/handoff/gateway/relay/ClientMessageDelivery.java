@@ -3,12 +3,6 @@ package io.handoff.gateway.relay;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,6 +22,7 @@ import io.handoff.gateway.conversation.ClientMessage;
 import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.conversation.ClientTurn;
 import io.handoff.gateway.conversation.ConversationStore;
+import io.handoff.gateway.conversation.ConversationWorkers;
 import io.handoff.gateway.conversation.DatabaseNotifications;
 import io.handoff.gateway.conversation.InstanceId;
 import io.handoff.gateway.conversation.EventLog;
@@ -73,9 +68,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
     private final ObjectMapper json;
     private final Clock clock;
     private final String owner;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean running = new AtomicBoolean();
-    private ExecutorService workers;
+    private final ConversationWorkers workers;
 
     public ClientMessageDelivery(HandoffProperties properties, FilesProperties files, ClientQueue queue, EventLog events,
                                  OperatorEvents operatorEvents, ConversationStore conversations, ProducerTemplate camel,
@@ -92,35 +85,25 @@ public class ClientMessageDelivery implements SmartLifecycle {
         this.camel = camel;
         this.json = json;
         this.clock = clock;
+        this.workers = new ConversationWorkers("client-message-delivery", config.parallelism(), this::deliver);
         notifications.listen(ClientQueue.CHANNEL, this::kick); // a message stored here or by another instance
     }
 
     @Override
     public void start() {
-        workers = Executors.newFixedThreadPool(Math.max(1, config.parallelism()), runnable -> {
-            Thread thread = new Thread(runnable, "client-message-delivery");
-            thread.setDaemon(true);
-            return thread;
-        });
-        running.set(true);
+        workers.start();
         sweep(); // what a restart left behind
     }
 
+    /** What is not delivered stays queued in the database and goes out after the restart. */
     @Override
     public void stop() {
-        // what is not delivered stays queued in the database and goes out after the restart
-        running.set(false);
-        workers.shutdown();
-        try {
-            workers.awaitTermination(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running.get();
+        return workers.isRunning();
     }
 
     /** Stops before Camel (a higher phase stops first), so attempts in progress can finish. */
@@ -132,20 +115,14 @@ public class ClientMessageDelivery implements SmartLifecycle {
     /** Picks up what is due: other instances' messages, backoffs that ran out, leases of dead instances. */
     @Scheduled(fixedDelayString = "${handoff.relay.poll-interval:1s}", initialDelayString = "${handoff.relay.poll-interval:1s}")
     public void sweep() {
-        if (running.get()) {
+        if (workers.isRunning()) {
             queue.dueConversations(500).forEach(this::kick);
         }
     }
 
     /** Starts delivering the conversation's queue unless this instance already is. */
     public void kick(String conversationId) {
-        if (running.get() && inFlight.add(conversationId)) {
-            try {
-                workers.execute(() -> deliver(conversationId));
-            } catch (RuntimeException rejected) {
-                inFlight.remove(conversationId);
-            }
-        }
+        workers.kick(conversationId);
     }
 
     /** Makes every waiting item due now and delivers; returns how many were waiting (JMX "retry now"). */
@@ -156,28 +133,22 @@ public class ClientMessageDelivery implements SmartLifecycle {
     }
 
     private void deliver(String conversationId) {
-        try {
-            Optional<ClientQueue.Item> head;
-            while (running.get() && (head = queue.head(conversationId)).isPresent()) {
-                ClientQueue.Item item = head.get();
-                if (item.nextAttemptAt() > clock.millis()) {
-                    return; // backing off, or another instance's attempt owns it
-                }
-                if (clock.millis() - item.createdAt() > config.giveUpAfter().toMillis()) {
-                    settle(item, ClientQueue.Outcome.expired, "not delivered within handoff.relay.give-up-after");
-                    continue;
-                }
-                if (!queue.claim(item, owner, item.kind() == ClientQueue.Kind.MESSAGE && isFile(item) ? fileLeaseMillis : leaseMillis)) {
-                    return; // another instance took it first
-                }
-                if (!attempt(item)) {
-                    return; // backing off: the sweep comes back when it is due
-                }
+        Optional<ClientQueue.Item> head;
+        while (workers.isRunning() && (head = queue.head(conversationId)).isPresent()) {
+            ClientQueue.Item item = head.get();
+            if (item.nextAttemptAt() > clock.millis()) {
+                return; // backing off, or another instance's attempt owns it
             }
-        } catch (RuntimeException e) {
-            log.warn("conversation={} client message delivery interrupted: {}", conversationId, e.toString());
-        } finally {
-            inFlight.remove(conversationId);
+            if (clock.millis() - item.createdAt() > config.giveUpAfter().toMillis()) {
+                settle(item, ClientQueue.Outcome.expired, "not delivered within handoff.relay.give-up-after");
+                continue;
+            }
+            if (!queue.claim(item, owner, item.kind() == ClientQueue.Kind.MESSAGE && isFile(item) ? fileLeaseMillis : leaseMillis)) {
+                return; // another instance took it first
+            }
+            if (!attempt(item)) {
+                return; // backing off: the sweep comes back when it is due
+            }
         }
     }
 
@@ -273,9 +244,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
     }
 
     long backoff(int attempts) {
-        long initial = config.initialBackoff().toMillis();
-        double delay = initial * Math.pow(2, Math.min(attempts - 1, 30));
-        return (long) Math.min(delay, config.maxBackoff().toMillis());
+        return ConversationWorkers.backoff(config.initialBackoff(), config.maxBackoff(), attempts);
     }
 
     private static Throwable unwrapped(Throwable failure) {
