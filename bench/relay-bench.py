@@ -18,9 +18,11 @@ Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 8000] [-
                       [--samples 300] [--handoffs 20] [--delay-ms 30] [--jfr FILE]
 """
 import argparse
+import collections
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -29,7 +31,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 import urllib.request
 import uuid
@@ -75,33 +76,60 @@ class Client:
                     raise
 
 
-class Quota:
-    """Messages still to send, shared by the threads of a phase; take() is the next one's number, or None."""
+class Bots:
+    """bench/Bots.java in a JVM of its own: the bots' load costs the shared cores far less than Python threads."""
 
-    def __init__(self, total):
-        self.remaining, self.lock = total, threading.Lock()
+    classes = None  # compiled once per bench run: a source launch compiles in every phase, on the shared cores
 
-    def take(self, sent):
-        with self.lock:
-            if self.remaining == 0:
-                return None
-            self.remaining -= 1
-            return sent + 1
+    def __init__(self, *args):
+        if Bots.classes is None:
+            Bots.classes = tempfile.mkdtemp(prefix="bench-bots-")
+            subprocess.run(["javac", "-d", Bots.classes, os.path.join(HERE, "Bots.java")], check=True)
+        self.process = subprocess.Popen(["java", "-XX:TieredStopAtLevel=1", "-cp", Bots.classes, "Bots"]
+                                        + [str(a) for a in args],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("bench/Bots.java did not start")
+
+    def go(self):
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+
+    def running(self):
+        return self.process.poll() is None
+
+    def results(self):
+        out, _ = self.process.communicate()
+        return json.loads(out.strip().splitlines()[-1])
+
+    def run(self):
+        self.go()
+        return self.results()
 
 
 def bot(port):
     return Client(port, {"Authorization": "Bearer " + API_KEY, "Content-Type": "application/json"})
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
-
-
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_thread(pid):
+    """CPU seconds per thread pool (the thread name without its number), from /proc/<pid>/task."""
+    pools = collections.Counter()
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        pools[re.sub(r"[-# ]*\d+$", "", name)] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return pools
 
 
 def rss_mib(pid):
@@ -213,34 +241,20 @@ def relay(gateway, standin, bots, total, sample_rss=False):
     conversations = [new_conversation() for _ in range(bots)]
     setup = bot(gateway.port)
     chat_of = {cid: handoff(setup, cid)[0]["providerChatId"] for cid in conversations}
-    quota, lock = Quota(total), threading.Lock()
-    latencies, refused, last_accept, accepted_of = [], [0], [0.0], {cid: 0 for cid in conversations}
-
-    def post_messages(cid):
-        client, n = bot(gateway.port), 0
-        while (n := quota.take(n)) is not None:
-            status, text, took = client.call("POST", f"/api/v1/conversations/{cid}/messages",
-                                             {"messageId": f"m{n}", "text": f"message {n} of {cid}"})
-            with lock:
-                if 200 <= status < 300:
-                    latencies.append(took)
-                    accepted_of[cid] += 1
-                    last_accept[0] = time.perf_counter()
-                else:
-                    refused[0] += 1
+    load = Bots("gateway", f"http://127.0.0.1:{gateway.port}", API_KEY, total, *conversations)
 
     start_stats = standin.stats()
     before = start_stats["send_events"]
     rss = [rss_mib(gateway.pid)]
-    cpu_before = cpu_seconds(gateway.pid)
+    cpu_before, pools_before = cpu_seconds(gateway.pid), cpu_by_thread(gateway.pid)
+    standin_cpu_before = cpu_seconds(standin.process.pid)
     started = time.perf_counter()
-    threads = [threading.Thread(target=post_messages, args=(cid,)) for cid in conversations]
-    for t in threads:
-        t.start()
-    while any(t.is_alive() for t in threads):
+    load.go()
+    while load.running():
         time.sleep(0.2)
         rss.append(rss_mib(gateway.pid))
-    accepted = len(latencies)
+    answers = load.results()
+    accepted = answers["accepted"]
     deadline = time.perf_counter() + 120
     delivered = standin.stats()["send_events"] - before
     while delivered < accepted and time.perf_counter() < deadline:  # an asynchronous relay may still be delivering
@@ -249,50 +263,34 @@ def relay(gateway, standin, bots, total, sample_rss=False):
         delivered = standin.stats()["send_events"] - before
     all_delivered = time.perf_counter()
     cpu = cpu_seconds(gateway.pid) - cpu_before
+    standin_cpu = cpu_seconds(standin.process.pid) - standin_cpu_before
+    pools = cpu_by_thread(gateway.pid)
+    pools.subtract(pools_before)  # threads that ended meanwhile are missing: the total above is the figure
     rss.append(rss_mib(gateway.pid))
     end_stats = standin.stats()
     per_chat = end_stats["send_events_per_chat"]  # each conversation's chat got exactly its accepted messages
-    mismatched = sum(1 for cid in conversations if per_chat.get(chat_of[cid], 0) != accepted_of[cid])
-    return {"accepted": accepted, "refused": refused[0], "delivered": delivered, "mismatched": mismatched,
+    mismatched = sum(1 for cid in conversations if per_chat.get(chat_of[cid], 0) != answers["accepted_of"].get(cid, 0))
+    return {"accepted": accepted, "refused": answers["refused"], "delivered": delivered, "mismatched": mismatched,
             "out_of_order": end_stats["out_of_order"] - start_stats["out_of_order"],
-            "accepted_per_s": accepted / (last_accept[0] - started),
+            "accepted_per_s": accepted / answers["seconds_to_last_accept"],
             "delivered_per_s": delivered / (all_delivered - started),
             "cpu_ms": cpu * 1000 / max(delivered, 1), "cpu_s": cpu,
-            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), "rss_max": max(rss)}
+            "standin_cpu_ms": standin_cpu * 1000 / max(delivered, 1), "bots_cpu_ms": answers["cpu_s"] * 1000 / max(accepted, 1),
+            "cpu_ms_by_pool": {name: s * 1000 / max(delivered, 1) for name, s in pools.most_common(6) if s > 0},
+            "p50": answers["p50"], "p99": answers["p99"], "rss_max": max(rss)}
 
 
 def direct_send_events(standin, threads, total):
     """send_event straight to the stand-in, threads customers at once: the baseline of POST /messages."""
-    latencies, quota, lock = [], Quota(total), threading.Lock()
-
-    def run():
-        c = standin.customer()
-        status, text, _ = c.call("POST", f"/v3.6/customer/action/start_chat?organization_id={ORGANIZATION_ID}",
-                                 {"chat": {"access": {"group_ids": [0]}}})
-        chat, n = json.loads(text)["chat_id"], 0
-        while (n := quota.take(n)) is not None:
-            status, text, took = c.call("POST", f"/v3.6/customer/action/send_event?organization_id={ORGANIZATION_ID}",
-                                        {"chat_id": chat, "event": {"type": "message", "text": f"message {n}",
-                                                                    "custom_id": f"m{n}", "recipients": "all"}})
-            with lock:
-                latencies.append(took)
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return percentile(latencies, 50), percentile(latencies, 99)
+    answers = Bots("direct", f"http://127.0.0.1:{standin.port}", AGENT_TOKEN, total, threads, ORGANIZATION_ID, CLIENT_ID).run()
+    return answers["p50"], answers["p99"]
 
 
 def one_by_one_messages(gateway, count):
     client, cid = bot(gateway.port), new_conversation()
     handoff(client, cid)
-    latencies = []
-    for n in range(count):
-        status, text, took = client.call("POST", f"/api/v1/conversations/{cid}/messages", {"messageId": f"s{n}", "text": f"message {n}"})
-        latencies.append(took)
-    return percentile(latencies, 50), percentile(latencies, 99)
+    answers = Bots("gateway", f"http://127.0.0.1:{gateway.port}", API_KEY, count, cid).run()
+    return answers["p50"], answers["p99"]
 
 
 def upstream_calls(standin, action):
@@ -347,6 +345,7 @@ def main():
     parser.add_argument("--samples", type=int, default=300, help="one-at-a-time messages for the latency figures")
     parser.add_argument("--handoffs", type=int, default=20)
     parser.add_argument("--delay-ms", type=int, default=30)
+    parser.add_argument("--relay-only", action="store_true", help="java -jar's relay figures only (a quick look)")
     parser.add_argument("--jfr", help="record the jar's relay phase (after the warm-up) with JFR into this file")
     args = parser.parse_args()
 
@@ -354,7 +353,7 @@ def main():
     results = {}
     try:
         for variant, artifact in (("jar", args.jar), ("bundle", args.bundle)):
-            if artifact is None:
+            if artifact is None or (variant == "bundle" and args.relay_only):
                 continue
             print(f"[{variant}] starting the gateway", file=sys.stderr, flush=True)
             gateway = Gateway(variant, artifact, standin)
@@ -368,7 +367,7 @@ def main():
                 r["relay"] = relay(gateway, standin, args.bots, args.messages)
                 if variant == "jar" and args.jfr:
                     jcmd(gateway.pid, "JFR.stop", "name=bench")
-                if variant == "jar":
+                if variant == "jar" and not args.relay_only:
                     print(f"[{variant}] latency, handoffs", file=sys.stderr, flush=True)
                     r["direct_load"] = direct_send_events(standin, args.bots, args.messages // 4)
                     r["one"] = one_by_one_messages(gateway, args.samples)
@@ -393,10 +392,16 @@ def report(results, args):
     row("figure", "gateway (java -jar)", "baseline, same run", "target")
     j = jar["relay"]
     row("gateway CPU per relayed message", f"{j['cpu_ms']:.2f} ms", "", "<= 1.0 ms")
+    row("  by thread pool", ", ".join(f"{name} {ms:.2f}" for name, ms in j["cpu_ms_by_pool"].items()))
+    row("  the other processes on the 2 cores", f"stand-in {j['standin_cpu_ms']:.2f} ms, bots {j['bots_cpu_ms']:.2f} ms a message")
     row("messages/s accepted (202)", f"{j['accepted_per_s']:.0f}", "", ">= 1000")
     row("messages/s delivered (at the stand-in)", f"{j['delivered_per_s']:.0f}", "", ">= 1000")
     row("  accepted / delivered / refused", f"{j['accepted']} / {j['delivered']} / {j['refused']}",
         f"chats with a wrong count: {j['mismatched']}, out of order: {j['out_of_order']}")
+    row("RSS under load, java -jar", f"{j['rss_max']:.0f} MiB", "", "(reported)")
+    if args.relay_only:
+        row(f"POST /messages p50 / p99, {args.bots} bots", f"{ms(j['p50'])} / {ms(j['p99'])}")
+        return
     load50, load99 = jar["direct_load"]
     row(f"POST /messages p50 / p99, {args.bots} bots", f"{ms(j['p50'])} / {ms(j['p99'])}",
         f"send_event {ms(load50)} / {ms(load99)}", f"p50 ratio {j['p50'] / load50:.1f}x (<= 3x)")
@@ -409,7 +414,6 @@ def report(results, args):
     row("returning client's handoff: upstream calls", f"{again} " + ",".join(sorted(again_calls)), "", "1")
     row(f"handoff p50, {args.delay_ms} ms per LiveChat call", ms(gateway_handoff), f"naive {ms(naive)}",
         f"ratio {gateway_handoff / naive:.2f}x (<= 0.55x)")
-    row("RSS under load, java -jar", f"{j['rss_max']:.0f} MiB", "", "(reported)")
     if bundle:
         b = bundle["relay"]
         row("RSS under load, bin/handoff-gateway", f"{b['rss_max']:.0f} MiB", "", "<= 400 MB (381 MiB)")

@@ -39,9 +39,12 @@ public record HandoffProperties(
             @DefaultValue("1MB") DataSize maxBodyBytes,
             List<String> maxBodyExemptPaths,
             @DefaultValue RateLimit rateLimit,
-            @DefaultValue("1000") int maxLongPolls) {
+            @DefaultValue("1000") int maxLongPolls,
+            @DefaultValue({"/api/v1/conversations/{id}/messages", "/api/v1/conversations/{id}/close",
+                    "/api/v1/conversations/{id}", "/api/v1/conversations/{id}/events"}) List<String> serverThreadPaths) {
         public Api {
             keys = keys == null ? List.of() : List.copyOf(keys);
+            serverThreadPaths = serverThreadPaths == null ? List.of() : List.copyOf(serverThreadPaths);
             maxBodyExemptPaths = maxBodyExemptPaths == null ? List.of() : List.copyOf(maxBodyExemptPaths);
         }
     }

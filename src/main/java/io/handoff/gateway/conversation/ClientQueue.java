@@ -145,8 +145,13 @@ public class ClientQueue {
 
     /** The conversation's oldest item not done yet: it holds back the ones after it. */
     public Optional<Item> head(String conversationId) {
-        return jdbc.query("select * from client_message where conversation_id = ? order by seq limit 1",
-                ITEM, conversationId).stream().findFirst();
+        return heads(conversationId, 1).stream().findFirst();
+    }
+
+    /** The conversation's {@code limit} oldest items not done yet, oldest first. */
+    public List<Item> heads(String conversationId, int limit) {
+        return jdbc.query("select * from client_message where conversation_id = ? order by seq limit ?",
+                ITEM, conversationId, limit);
     }
 
     /** Conversations whose head is due now (new, its backoff over, or its owner's lease run out). */

@@ -1,7 +1,6 @@
 package io.handoff.gateway.conversation;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,10 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background work on conversations that the push to the bot, the client-message queue and the
- * Dialogflow resumes share: {@code work} runs for one conversation at a time (a kick while it runs is
- * dropped, since the running work reads the table again, and the owner's sweep catches the rest), for at
- * most {@code parallelism} conversations at once, so a slow conversation holds back only itself. What the
- * work has not done stays in the database for the next start.
+ * Dialogflow resumes share: {@code work} runs for one conversation at a time, for at most
+ * {@code parallelism} conversations at once, so a slow conversation holds back only itself. A kick while
+ * the work runs makes it run once more when it ends: what was stored meanwhile may have come after the
+ * work's last read of the table (so the work need not read again to find out). What the work has not done
+ * stays in the database for the next start, and for the owner's sweep.
  */
 public final class ConversationWorkers {
 
@@ -26,7 +26,8 @@ public final class ConversationWorkers {
     private final String name;
     private final int parallelism;
     private final Consumer<String> work;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** The conversations whose work runs here: false, or true when kicked again meanwhile. */
+    private final ConcurrentHashMap<String, Boolean> inFlight = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService pool;
 
@@ -60,22 +61,36 @@ public final class ConversationWorkers {
         return running.get();
     }
 
-    /** Runs the work for the conversation unless it is already running here. */
+    /** Runs the work for the conversation; if it is running here already, once more after it. */
     public void kick(String conversationId) {
-        if (running.get() && inFlight.add(conversationId)) {
+        if (!running.get()) {
+            return;
+        }
+        boolean[] start = {false};
+        inFlight.compute(conversationId, (id, kickedAgain) -> {
+            start[0] = kickedAgain == null;
+            return !start[0];
+        });
+        if (start[0]) {
             try {
-                pool.execute(() -> {
-                    try {
-                        work.accept(conversationId);
-                    } catch (RuntimeException e) {
-                        log.warn("conversation={} {} interrupted: {}", conversationId, name, e.toString());
-                    } finally {
-                        inFlight.remove(conversationId);
-                    }
-                });
+                pool.execute(() -> run(conversationId));
             } catch (RuntimeException rejected) {
                 inFlight.remove(conversationId);
             }
+        }
+    }
+
+    private void run(String conversationId) {
+        do {
+            inFlight.replace(conversationId, Boolean.FALSE); // kicks from now on ask for another run
+            try {
+                work.accept(conversationId);
+            } catch (RuntimeException e) {
+                log.warn("conversation={} {} interrupted: {}", conversationId, name, e.toString());
+            }
+        } while (running.get() && !inFlight.remove(conversationId, Boolean.FALSE));
+        if (!running.get()) {
+            inFlight.remove(conversationId);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.handoff.gateway.relay;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -56,6 +56,9 @@ import io.handoff.gateway.files.FilesProperties;
 public class ClientMessageDelivery implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessageDelivery.class);
+
+    /** Items read at once from a conversation's queue. */
+    static final int BATCH = 16;
 
     private final HandoffProperties.Relay config;
     private final long leaseMillis;
@@ -132,24 +135,36 @@ public class ClientMessageDelivery implements SmartLifecycle {
         return due;
     }
 
+    /**
+     * Delivers the conversation's items, oldest first, as read in batches of {@link #BATCH}. It stops at a
+     * batch that was not full: anything stored after that read kicks this conversation again
+     * ({@link ConversationWorkers}), so it is not read once more just to find nothing.
+     */
     private void deliver(String conversationId) {
-        Optional<ClientQueue.Item> head;
-        while (workers.isRunning() && (head = queue.head(conversationId)).isPresent()) {
-            ClientQueue.Item item = head.get();
-            if (item.nextAttemptAt() > clock.millis()) {
-                return; // backing off, or another instance's attempt owns it
+        List<ClientQueue.Item> batch;
+        do {
+            batch = queue.heads(conversationId, BATCH);
+            for (ClientQueue.Item item : batch) {
+                if (!workers.isRunning() || !deliverOne(item)) {
+                    return;
+                }
             }
-            if (clock.millis() - item.createdAt() > config.giveUpAfter().toMillis()) {
-                settle(item, ClientQueue.Outcome.expired, "not delivered within handoff.relay.give-up-after");
-                continue;
-            }
-            if (!queue.claim(item, owner, item.kind() == ClientQueue.Kind.MESSAGE && isFile(item) ? fileLeaseMillis : leaseMillis)) {
-                return; // another instance took it first
-            }
-            if (!attempt(item)) {
-                return; // backing off: the sweep comes back when it is due
-            }
+        } while (batch.size() == BATCH);
+    }
+
+    /** False when the conversation's queue waits: backing off, or another instance has the item. */
+    private boolean deliverOne(ClientQueue.Item item) {
+        if (item.nextAttemptAt() > clock.millis()) {
+            return false; // backing off, or another instance's attempt owns it
         }
+        if (clock.millis() - item.createdAt() > config.giveUpAfter().toMillis()) {
+            settle(item, ClientQueue.Outcome.expired, "not delivered within handoff.relay.give-up-after");
+            return true;
+        }
+        if (!queue.claim(item, owner, item.kind() == ClientQueue.Kind.MESSAGE && isFile(item) ? fileLeaseMillis : leaseMillis)) {
+            return false; // another instance took it first
+        }
+        return attempt(item); // false: backing off, the sweep comes back when it is due
     }
 
     /** One attempt; false when the item waits for its next try. */
@@ -159,7 +174,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
         Throwable failure = camel.send("direct:client-message-delivery", exchange).getException();
         if (failure == null) {
             queue.done(item);
-            log.info("conversation={} client {} seq={} delivered to {}", item.conversationId(), kind(item), item.seq(), item.provider());
+            log.debug("conversation={} client {} seq={} delivered to {}", item.conversationId(), kind(item), item.seq(), item.provider());
             return true;
         }
         Throwable cause = unwrapped(failure);

@@ -169,8 +169,11 @@ public class ClientMessages {
      */
     public Map<String, Object> enqueue(ClientTurn turn) {
         ClientQueue.Accepted accepted = queue.accept(turn.conversationId(), turn.message().messageId(), write(turn.message()));
-        log.info("conversation={} client message {}", turn.conversationId(),
-                accepted.duplicate() ? "repeated (messageId seen before), not queued again" : "queued for the operator");
+        if (accepted.duplicate()) {
+            log.info("conversation={} client message repeated (messageId seen before), not queued again", turn.conversationId());
+        } else {
+            log.debug("conversation={} client message queued for the operator", turn.conversationId()); // one a message: debug
+        }
         return Map.of("state", accepted.state());
     }
 

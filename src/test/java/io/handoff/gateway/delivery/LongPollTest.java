@@ -252,7 +252,7 @@ class LongPollTest {
     }
 
     @Test
-    void aFullRequestPoolAnswers503WithRetryAfterAndReadinessSaysSoWhileLongPollsStillPark() {
+    void aFullRequestPoolAnswers503WithRetryAfterAndReadinessSaysSoWhileMessagesReadsAndLongPollsGoOn() {
         String waiting = newConversationId();
         String waitingChat = startHandoff(waiting);
 
@@ -284,8 +284,10 @@ class LongPollTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> requestPool().at("/details/activeThreads").asInt() == POOL);
 
-        HttpResponse<String> busy = polls.sendAsync(bot.request("/api/v1/conversations/" + waiting).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).join();
+        // a call that needs the pool (it may wait for a provider) is refused before anything is done
+        HttpResponse<String> busy = polls.sendAsync(bot.request("/api/v1/handoffs").POST(HttpRequest.BodyPublishers.ofString(
+                        GatewayClient.json(Map.of("conversationId", newConversationId(), "switch", Map.of("firstMessage", "hi")))))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()).join();
         assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
         assertThat(busy.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
@@ -294,6 +296,13 @@ class LongPollTest {
         assertThat(readiness.status()).isEqualTo(503);
         assertThat(readiness.json().at("/components/requestPool/status").asText()).isEqualTo("OUT_OF_SERVICE");
         assertThat(actuator.get("/actuator/health/liveness").status()).isEqualTo(200);
+
+        // the paths of handoff.api.server-thread-paths need none: the client's messages and reads go on
+        Response message = bot.post("/api/v1/conversations/" + waiting + "/messages",
+                GatewayClient.json(Map.of("messageId", "while-busy", "text", "still there?")));
+        assertThat(message.status()).as(message.text()).isEqualTo(202);
+        assertThat(bot.get("/api/v1/conversations/" + waiting).status()).isEqualTo(200);
+        assertThat(bot.get("/api/v1/conversations/" + waiting + "/events?after=0").status()).isEqualTo(200);
 
         // a long-poll needs no pool thread
         CompletableFuture<HttpResponse<String>> poll = poll(waiting, 30);
