@@ -4,18 +4,23 @@
 next to the baselines measured in the same run and the targets; asserts nothing.
 
 Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a warmed-up JVM:
-  relay     --bots bots post client messages as fast as answered; CPU (/proc/<pid>/stat) and messages are
-            counted between the first message and the moment the stand-in has received every accepted one
-            (so it measures a synchronous relay and an asynchronous queue alike); RSS is the highest seen
-  latency   POST /messages one at a time, next to send_event posted straight to the stand-in
+  relay     --bots bots (bench/Bots.java, a JVM of its own) post client messages as fast as answered; CPU
+            (/proc/<pid>/stat, also per thread pool from /proc/<pid>/task) and messages are counted between
+            the first message and the moment the stand-in has received every accepted one (so it measures a
+            synchronous relay and an asynchronous queue alike); RSS is the highest seen. The CPU the
+            stand-in and the bots spent meanwhile is printed too: they share the 2 cores with the gateway
+  latency   POST /messages one at a time, next to send_event posted straight to the stand-in (both by a
+            Python client: Java's HttpClient adds more latency of its own than the gateway)
   handoff   upstream calls of a first handoff (the destination's availability seen within the TTL) and of a
-            returning client with a valid token, counted at the stand-in; then, with --delay-ms added to
-            every stand-in call, handoff latency next to the naive recipe (grant, get_dynamic_configuration,
-            start_chat, send_event) posted straight to the stand-in
-The bundle variant runs the relay part only (its RSS and CPU are what differ).
+            returning client with a valid token, counted at the stand-in; then, after --handoff-warmup
+            handoffs, with --delay-ms added to every stand-in call, handoff latency next to the naive recipe
+            (grant, get_dynamic_configuration, start_chat, send_event) posted straight to the stand-in
+The bundle variant runs the relay part only (its RSS and CPU are what differ). --relay-only: java -jar's
+relay figures alone, for a quick look.
 
 Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 8000] [--messages 8000]
-                      [--samples 300] [--handoffs 20] [--delay-ms 30] [--jfr FILE]
+                      [--samples 300] [--handoffs 40] [--handoff-warmup 1000] [--delay-ms 30]
+                      [--relay-only] [--jvm-options "-D..."] [--jfr FILE]
 """
 import argparse
 import collections
@@ -281,16 +286,41 @@ def relay(gateway, standin, bots, total, sample_rss=False):
 
 
 def direct_send_events(standin, threads, total):
-    """send_event straight to the stand-in, threads customers at once: the baseline of POST /messages."""
+    """send_event straight to the stand-in by Bots.java, threads customers at once: the baseline under load."""
     answers = Bots("direct", f"http://127.0.0.1:{standin.port}", AGENT_TOKEN, total, threads, ORGANIZATION_ID, CLIENT_ID).run()
     return answers["p50"], answers["p99"]
+
+
+# One at a time, the client is Python's http.client: 0.15 ms of its own per call, where Java's HttpClient
+# adds 0.5-1 ms (its async hand-offs), which would hide the gateway's latency behind the client's.
+
+def direct_one_by_one(standin, count):
+    """send_event straight to the stand-in, one after another: the baseline of POST /messages one at a time."""
+    c = standin.customer()
+    status, text, _ = c.call("POST", f"/v3.6/customer/action/start_chat?organization_id={ORGANIZATION_ID}",
+                             {"chat": {"access": {"group_ids": [0]}}})
+    chat, latencies = json.loads(text)["chat_id"], []
+    for n in range(1, count + 1):
+        status, text, took = c.call("POST", f"/v3.6/customer/action/send_event?organization_id={ORGANIZATION_ID}",
+                                    {"chat_id": chat, "event": {"type": "message", "text": f"message {n}",
+                                                                "custom_id": f"m{n}", "recipients": "all"}})
+        latencies.append(took)
+    return median_and_p99(latencies)
 
 
 def one_by_one_messages(gateway, count):
     client, cid = bot(gateway.port), new_conversation()
     handoff(client, cid)
-    answers = Bots("gateway", f"http://127.0.0.1:{gateway.port}", API_KEY, count, cid).run()
-    return answers["p50"], answers["p99"]
+    latencies = []
+    for n in range(1, count + 1):
+        status, text, took = client.call("POST", f"/api/v1/conversations/{cid}/messages", {"messageId": f"s{n}", "text": f"message {n}"})
+        latencies.append(took)
+    return median_and_p99(latencies)
+
+
+def median_and_p99(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
 def upstream_calls(standin, action):
@@ -300,8 +330,10 @@ def upstream_calls(standin, action):
     return sum(calls.values()), calls
 
 
-def handoff_figures(gateway, standin, handoffs, delay_ms):
+def handoff_figures(gateway, standin, handoffs, delay_ms, warmup):
     client = bot(gateway.port)
+    for _ in range(warmup):  # the relay phases warmed the message path only: steady state for handoffs too
+        handoff(client, new_conversation())
     handoff(client, new_conversation(), "sees the destination's groups")   # availability checked now
     returning = new_conversation()
     first_calls = upstream_calls(standin, lambda: handoff(client, returning))
@@ -343,8 +375,10 @@ def main():
     parser.add_argument("--warmup", type=int, default=8000, help="messages relayed before measuring")
     parser.add_argument("--messages", type=int, default=8000, help="messages relayed in the measured phase")
     parser.add_argument("--samples", type=int, default=300, help="one-at-a-time messages for the latency figures")
-    parser.add_argument("--handoffs", type=int, default=20)
+    parser.add_argument("--handoffs", type=int, default=40, help="handoffs measured, gateway and naive recipe each")
+    parser.add_argument("--handoff-warmup", type=int, default=1000, help="handoffs before measuring them (no delay)")
     parser.add_argument("--delay-ms", type=int, default=30)
+    parser.add_argument("--jvm-options", default="", help="added to the gateway's JVM options (JAVA_OPTS for the bundle)")
     parser.add_argument("--relay-only", action="store_true", help="java -jar's relay figures only (a quick look)")
     parser.add_argument("--jfr", help="record the jar's relay phase (after the warm-up) with JFR into this file")
     args = parser.parse_args()
@@ -356,7 +390,7 @@ def main():
             if artifact is None or (variant == "bundle" and args.relay_only):
                 continue
             print(f"[{variant}] starting the gateway", file=sys.stderr, flush=True)
-            gateway = Gateway(variant, artifact, standin)
+            gateway = Gateway(variant, artifact, standin, args.jvm_options)
             try:
                 r = results[variant] = {}
                 print(f"[{variant}] warm-up: {args.warmup} messages", file=sys.stderr, flush=True)
@@ -371,8 +405,8 @@ def main():
                     print(f"[{variant}] latency, handoffs", file=sys.stderr, flush=True)
                     r["direct_load"] = direct_send_events(standin, args.bots, args.messages // 4)
                     r["one"] = one_by_one_messages(gateway, args.samples)
-                    r["direct_one"] = direct_send_events(standin, 1, args.samples)
-                    r["handoff"] = handoff_figures(gateway, standin, args.handoffs, args.delay_ms)
+                    r["direct_one"] = direct_one_by_one(standin, args.samples)
+                    r["handoff"] = handoff_figures(gateway, standin, args.handoffs, args.delay_ms, args.handoff_warmup)
             finally:
                 gateway.stop()
     finally:
