@@ -175,14 +175,6 @@ class TwoGatewaysPostgresTest {
         livechat.webhookTarget(gateway.baseUrl() + "/webhooks/livechat", WEBHOOK_SECRET);
     }
 
-    static List<JsonNode> pull(GatewayClient gateway, String id, long after) {
-        Response page = gateway.get("/api/v1/conversations/" + id + "/events?after=" + after);
-        assertThat(page.status()).as(page.text()).isEqualTo(200);
-        List<JsonNode> events = new ArrayList<>();
-        page.json().path("events").forEach(events::add);
-        return events;
-    }
-
     static List<Long> seqs(List<JsonNode> events) {
         return events.stream().map(e -> e.path("seq").asLong()).toList();
     }
@@ -200,7 +192,7 @@ class TwoGatewaysPostgresTest {
         Response view = a.get("/api/v1/conversations/" + id);
         assertThat(view.json().path("state").asText()).isEqualTo("OPERATOR");
         assertThat(view.json().path("operator").path("name").asText()).isEqualTo("Olga");
-        assertThat(pull(a, id, 0)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined", "operatorMessage");
+        assertThat(a.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined", "operatorMessage");
         await().atMost(Duration.ofSeconds(10)).until(() -> bot.eventsOf(id).size() >= 2);
         assertThat(bot.eventsOf(id)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined", "operatorMessage");
 
@@ -262,7 +254,7 @@ class TwoGatewaysPostgresTest {
         for (int i = 0; i < 10; i++) {
             String text = "message " + i;
             // each is accepted (answered) before the next is posted: the acceptance order is this one
-            assertThat(say(i % 2 == 0 ? a : b, id, "m-" + i, text).status()).isBetween(200, 299);
+            assertThat((i % 2 == 0 ? a : b).say(id, "m-" + i, text).status()).isBetween(200, 299);
             sent.add(text);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> texts(chat).contains("message 9"));
@@ -312,7 +304,7 @@ class TwoGatewaysPostgresTest {
         String chat = startHandoff(a, id);
         assertThat(livechat.count("customer_token")).isEqualTo(1);
 
-        assertThat(say(b, id, "m-1", "sent by the other").status()).isBetween(200, 299);
+        assertThat(b.say(id, "m-1", "sent by the other").status()).isBetween(200, 299);
         await().atMost(Duration.ofSeconds(10)).until(() -> texts(chat).contains("sent by the other"));
         assertThat(livechat.count("customer_token")).isEqualTo(1); // B used the token A was granted
 
@@ -320,7 +312,7 @@ class TwoGatewaysPostgresTest {
         contextA.getBean(LiveChatTokens.class).dropAll();
         contextB.getBean(LiveChatTokens.class).dropAll();
         livechat.delayNext("customer_token", 1, Duration.ofMillis(500));
-        List<Response> answers = atOnce(() -> say(a, id, "m-2", "to A"), () -> say(b, id, "m-3", "to B"));
+        List<Response> answers = atOnce(() -> a.say(id, "m-2", "to A"), () -> b.say(id, "m-3", "to B"));
         assertThat(answers).extracting(Response::status).allMatch(status -> status >= 200 && status < 300);
         await().atMost(Duration.ofSeconds(10)).until(() -> texts(chat).containsAll(List.of("to A", "to B")));
         assertThat(livechat.count("customer_token")).isEqualTo(2);
@@ -397,7 +389,7 @@ class TwoGatewaysPostgresTest {
                 contextB.getBean(ClientMessageDelivery.class));
         others.forEach(ClientMessageDelivery::stop); // so that C is the one delivering it
         try {
-            assertThat(say(c, id, "m-1", "sent while C dies").status()).isEqualTo(202);
+            assertThat(c.say(id, "m-1", "sent while C dies").status()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> texts(chat).contains("sent while C dies"));
         } finally {
             others.forEach(ClientMessageDelivery::start);
@@ -405,7 +397,7 @@ class TwoGatewaysPostgresTest {
 
         processC.kill();
         long killedAt = System.currentTimeMillis();
-        assertThat(say(a, id, "m-2", "sent after").status()).isEqualTo(202);
+        assertThat(a.say(id, "m-2", "sent after").status()).isEqualTo(202);
 
         await().atMost(LEASE.plusSeconds(5)).until(() -> texts(chat).contains("sent after"));
         assertThat(System.currentTimeMillis() - killedAt).isLessThan(LEASE.plusSeconds(3).toMillis());
@@ -432,10 +424,6 @@ class TwoGatewaysPostgresTest {
             }));
         }
         return answers.stream().map(CompletableFuture::join).toList();
-    }
-
-    static Response say(GatewayClient gateway, String id, String messageId, String text) {
-        return gateway.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", messageId, "text", text)));
     }
 
     List<String> texts(String chat) {

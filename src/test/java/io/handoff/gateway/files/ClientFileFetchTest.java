@@ -119,7 +119,7 @@ class ClientFileFetchTest {
                 "messageId", messageId, "file", Map.of("url", url, "name", "receipt.txt"))));
         assertThat(answer.status()).as(url + ": " + answer.text()).isEqualTo(202);
         awaitDelivered(id);
-        JsonNode event = events(id).stream().filter(e -> e.path("messageId").asText().equals(messageId)).findFirst()
+        JsonNode event = bot.events(id).stream().filter(e -> e.path("messageId").asText().equals(messageId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no messageUndelivered for " + url));
         assertThat(event.path("type").asText()).as(url).isEqualTo("messageUndelivered");
         assertThat(event.path("reason").asText()).as(url).isEqualTo("fileUnavailable");
@@ -130,12 +130,6 @@ class ClientFileFetchTest {
 
     void awaitDelivered(String id) {
         await().atMost(Duration.ofSeconds(30)).until(() -> queue.head(id).isEmpty());
-    }
-
-    List<JsonNode> events(String id) {
-        List<JsonNode> list = new java.util.ArrayList<>();
-        bot.get("/api/v1/conversations/" + id + "/events").json().path("events").forEach(list::add);
-        return list;
     }
 
     static List<JsonNode> uploadedFiles(String chat) {
@@ -260,7 +254,7 @@ class ClientFileFetchTest {
         assertThat(answer.status()).as(answer.text()).isEqualTo(202);
         awaitDelivered(conversation[0]);
         assertThat(uploadedFiles(conversation[1])).hasSize(1);
-        assertThat(events(conversation[0])).isEmpty();
+        assertThat(bot.events(conversation[0])).isEmpty();
     }
 
     private static long usedHeap() {

@@ -88,17 +88,6 @@ abstract class LiveChatRelayScenarios {
         return answer.json().path("providerChatId").asText();
     }
 
-    Response say(String id, String messageId, String text) {
-        return bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", messageId, "text", text)));
-    }
-
-    List<JsonNode> pull(String id, long after) {
-        JsonNode events = bot.get("/api/v1/conversations/" + id + "/events?after=" + after).json().path("events");
-        List<JsonNode> list = new ArrayList<>();
-        events.forEach(list::add);
-        return list;
-    }
-
     List<String> pushedTypes(String id) {
         return BOT.eventsOf(id).stream().map(e -> e.path("type").asText()).toList();
     }
@@ -129,7 +118,7 @@ abstract class LiveChatRelayScenarios {
         assertThat(state(id)).isEqualTo("OPERATOR");
         assertThat(bot.get("/api/v1/conversations/" + id).json().path("operator").path("name").asText()).isEqualTo("Anna");
 
-        assertThat(say(id, "m1", "my order is 98765").status()).isEqualTo(202);
+        assertThat(bot.say(id, "m1", "my order is 98765").status()).isEqualTo(202);
         assertThat(LIVECHAT.agentSays(chat, AGENT, "Let me check")).isEqualTo(200);
 
         String fileUrl = BOT.serveFile("receipt.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
@@ -148,7 +137,7 @@ abstract class LiveChatRelayScenarios {
         await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(id).contains("livechatFinished"));
         assertThat(pushedTypes(id)).containsExactly("operatorJoined", "operatorMessage", "operatorFile", "livechatFinished");
         assertThat(BOT.received()).allSatisfy(push -> assertThat(push.signatureValid()).isTrue());
-        List<JsonNode> events = pull(id, 0);
+        List<JsonNode> events = bot.events(id, 0);
         assertThat(events).extracting(e -> e.path("seq").asLong()).containsExactly(1L, 2L, 3L, 4L);
         assertThat(events.get(1).path("text").asText()).isEqualTo("Let me check");
         assertThat(events.get(1).path("operator").path("name").asText()).isEqualTo("Anna");
@@ -156,7 +145,7 @@ abstract class LiveChatRelayScenarios {
         assertThat(events.get(3).path("reason").asText()).isEqualTo("operatorClosed");
         assertThat(texts(chat)).containsExactly("I need a human", "my order is 98765");
         assertThat(state(id)).isEqualTo("BOT");
-        assertThat(say(id, "m3", "hello?").status()).isEqualTo(409);
+        assertThat(bot.say(id, "m3", "hello?").status()).isEqualTo(409);
 
         String again = startHandoff(id, Map.of("firstMessage", "me again"));
         assertThat(again).isEqualTo(chat);
@@ -170,7 +159,7 @@ abstract class LiveChatRelayScenarios {
         String chat = startHandoff(id, Map.of("firstMessage", "hi", "closeChatPhrases", List.of("/close", "Bye bot"),
                 "lastMessage", "The client left the chat"));
 
-        Response closed = say(id, "c1", "  bye BOT ");
+        Response closed = bot.say(id, "c1", "  bye BOT ");
 
         assertThat(closed.status()).isEqualTo(200);
         assertThat(closed.json().path("state").asText()).isEqualTo("BOT");
@@ -183,14 +172,14 @@ abstract class LiveChatRelayScenarios {
         // must not have added a second event
         await().atMost(Duration.ofSeconds(10)).until(() -> LIVECHAT.webhooksSent().stream().anyMatch(webhook ->
                 webhook.path("action").asText().equals("chat_deactivated") && webhook.path("payload").path("chat_id").asText().equals(chat)));
-        assertThat(pull(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
-        assertThat(pull(id, 0).get(0).path("reason").asText()).isEqualTo("clientClosed");
+        assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+        assertThat(bot.events(id, 0).get(0).path("reason").asText()).isEqualTo("clientClosed");
     }
 
     @Test
     void theBotCanCloseAndMessagesOutsideAHandoffAreRefused() {
         String id = newConversationId();
-        assertThat(say(id, "x", "anyone?").status()).isEqualTo(404);
+        assertThat(bot.say(id, "x", "anyone?").status()).isEqualTo(404);
         String chat = startHandoff(id, Map.of("firstMessage", "hi"));
 
         Response closed = bot.post("/api/v1/conversations/" + id + "/close", "{\"text\": \"Thanks, bye\"}");
@@ -201,7 +190,7 @@ abstract class LiveChatRelayScenarios {
         assertThat(texts(chat)).containsExactly("hi", "Thanks, bye");
         assertThat(LIVECHAT.isActive(chat)).isFalse();
         assertThat(bot.post("/api/v1/conversations/" + id + "/close", "{}").status()).isEqualTo(409);
-        Response refused = say(id, "after", "still there?");
+        Response refused = bot.say(id, "after", "still there?");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.type()).isEqualTo("urn:handoff:problem:not-in-handoff");
         assertThat(LIVECHAT.count("send_event")).isEqualTo(1);
@@ -212,15 +201,15 @@ abstract class LiveChatRelayScenarios {
         String id = newConversationId();
         String chat = startHandoff(id, Map.of("firstMessage", "hi"));
 
-        assertThat(say(id, "same", "once please").status()).isEqualTo(202);
-        assertThat(say(id, "same", "once please").status()).isEqualTo(202);
+        assertThat(bot.say(id, "same", "once please").status()).isEqualTo(202);
+        assertThat(bot.say(id, "same", "once please").status()).isEqualTo(202);
         awaitDelivered(id);
         assertThat(LIVECHAT.agentSays(chat, AGENT, "noted")).isEqualTo(200);
         assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200);
         assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200);
 
         assertThat(texts(chat)).containsExactly("hi", "once please");
-        assertThat(pull(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined", "operatorMessage");
+        assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined", "operatorMessage");
     }
 
     @Test
@@ -232,7 +221,7 @@ abstract class LiveChatRelayScenarios {
         assertThat(LIVECHAT.agentCloses(chat, AGENT)).isEqualTo(401);
 
         assertThat(state(id)).isEqualTo("WAITING");
-        assertThat(pull(id, 0)).isEmpty();
+        assertThat(bot.events(id, 0)).isEmpty();
         Response notJson = bot.send(bot.request("/webhooks/livechat").header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("nope")));
         assertThat(notJson.status()).isEqualTo(400);
@@ -248,17 +237,17 @@ abstract class LiveChatRelayScenarios {
         LIVECHAT.webhookTarget(null, null); // the close notification is lost
         LIVECHAT.agentCloses(chat, AGENT);
 
-        Response answer = say(id, "late", "are you there?");
+        Response answer = bot.say(id, "late", "are you there?");
 
         assertThat(answer.status()).isEqualTo(202); // stored; the queue finds the chat ended
         awaitDelivered(id);
         assertThat(state(id)).isEqualTo("BOT");
-        List<JsonNode> events = pull(id, 0);
+        List<JsonNode> events = bot.events(id, 0);
         assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("messageUndelivered", "livechatFinished");
         assertThat(events.get(0).path("messageId").asText()).isEqualTo("late");
         assertThat(events.get(0).path("reason").asText()).isEqualTo("chatEnded");
         assertThat(events.get(1).path("reason").asText()).isEqualTo("inactivity");
-        assertThat(say(id, "later", "hello?").status()).isEqualTo(409);
+        assertThat(bot.say(id, "later", "hello?").status()).isEqualTo(409);
     }
 
     @Test
@@ -272,12 +261,12 @@ abstract class LiveChatRelayScenarios {
         LIVECHAT.agentCloses(closingChat, AGENT);
         tokens.dropAll(); // as after a restart: the next calls grant tokens first
 
-        assertThat(say(message, "late", "are you there?").status()).isEqualTo(202);
+        assertThat(bot.say(message, "late", "are you there?").status()).isEqualTo(202);
         Response closed = bot.post("/api/v1/conversations/" + closing + "/close", "");
         assertThat(closed.status()).as(closed.text()).isEqualTo(200);
         awaitDelivered(message);
         awaitDelivered(closing);
-        assertThat(pull(message, 0)).extracting(e -> e.path("type").asText()).containsExactly("messageUndelivered", "livechatFinished");
+        assertThat(bot.events(message, 0)).extracting(e -> e.path("type").asText()).containsExactly("messageUndelivered", "livechatFinished");
         assertThat(state(message)).isEqualTo("BOT");
         assertThat(state(closing)).isEqualTo("BOT");
     }
@@ -289,7 +278,7 @@ abstract class LiveChatRelayScenarios {
         String encoded = id.replace(":", "%3A").replace("@", "%40");
 
         assertThat(bot.get("/api/v1/conversations/" + encoded).json().path("state").asText()).isEqualTo("WAITING");
-        assertThat(say(encoded, "e1", "encoded").status()).isEqualTo(202);
+        assertThat(bot.say(encoded, "e1", "encoded").status()).isEqualTo(202);
         assertThat(bot.get("/api/v1/conversations/" + encoded + "/events").status()).isEqualTo(200);
         assertThat(bot.post("/api/v1/conversations/" + encoded + "/close", "").status()).isEqualTo(200);
     }
@@ -309,7 +298,7 @@ abstract class LiveChatRelayScenarios {
         await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(other).contains("operatorMessage"));
         await().atMost(Duration.ofSeconds(10)).until(() -> BOT.attempts() > 4);
         assertThat(BOT.eventsOf(id)).isEmpty();
-        assertThat(pull(id, 0)).hasSize(6); // pullable all along
+        assertThat(bot.events(id, 0)).hasSize(6); // pullable all along
 
         BOT.failFor(id, 0);
         await().atMost(Duration.ofSeconds(15)).until(() -> BOT.eventsOf(id).size() == 6);
@@ -329,7 +318,7 @@ abstract class LiveChatRelayScenarios {
             chats.add(clients.submit(() -> {
                 String chat = startHandoff(id, Map.of("firstMessage", "start"));
                 for (int m = 1; m <= messages; m++) {
-                    assertThat(say(id, "m" + m, id + " #" + m).status()).isEqualTo(202);
+                    assertThat(bot.say(id, "m" + m, id + " #" + m).status()).isEqualTo(202);
                 }
                 return chat;
             }));

@@ -105,18 +105,8 @@ class LiveTexScenariosTest {
         return answer.json().path("providerChatId").asText();
     }
 
-    Response say(String id, String messageId, String text) {
-        return bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", messageId, "text", text)));
-    }
-
-    List<JsonNode> pull(String id) {
-        List<JsonNode> events = new ArrayList<>();
-        bot.get("/api/v1/conversations/" + id + "/events").json().path("events").forEach(events::add);
-        return events;
-    }
-
     List<String> types(String id) {
-        return pull(id).stream().map(e -> e.path("type").asText()).toList();
+        return bot.events(id).stream().map(e -> e.path("type").asText()).toList();
     }
 
     static List<String> sentTexts(String userId) {
@@ -175,7 +165,7 @@ class LiveTexScenariosTest {
         assertThat(LIVETEX.holdMessage(user, "Please wait, an operator will answer soon")).isEqualTo(200);
         assertThat(LIVETEX.operatorSays(user, "7", "Anna", "Hello, I am Anna")).isEqualTo(200);
         assertThat(bot.get("/api/v1/conversations/" + id).json().path("operator").path("name").asText()).isEqualTo("Anna");
-        assertThat(say(id, "m1", "my order is 98765").status()).isEqualTo(202);
+        assertThat(bot.say(id, "m1", "my order is 98765").status()).isEqualTo(202);
         assertThat(bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", "m2",
                 "file", Map.of("url", "https://files.example.com/receipt.png", "name", "receipt.png", "size", 2048)))).status())
                 .isEqualTo(202);
@@ -186,7 +176,7 @@ class LiveTexScenariosTest {
         assertThat(LIVETEX.resendLastWebhook()).isEqualTo(200);
 
         assertThat(types(id)).containsExactly("operatorMessage", "operatorJoined", "operatorMessage", "operatorFile", "livechatFinished");
-        List<JsonNode> events = pull(id);
+        List<JsonNode> events = bot.events(id);
         assertThat(events.get(0).path("hold").asBoolean()).isTrue();
         assertThat(events.get(0).has("operator")).isFalse();
         assertThat(events.get(2).path("operator").path("id").asText()).isEqualTo("7");
@@ -200,7 +190,7 @@ class LiveTexScenariosTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> BOT.eventsOf(id).size() == 5);
         assertThat(BOT.eventsOf(id)).extracting(e -> e.path("seq").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L);
 
-        assertThat(say(id, "m3", "hello?").status()).isEqualTo(409);
+        assertThat(bot.say(id, "m3", "hello?").status()).isEqualTo(409);
         assertThat(open(id, Map.of("firstMessage", "again"))).isEqualTo(user);
         assertThat(LIVETEX.currentDestination(user)).contains("54321");
     }
@@ -210,15 +200,15 @@ class LiveTexScenariosTest {
         String id = newId();
         String user = open(id, Map.of("firstMessage", "hi", "closeChatPhrases", List.of("/stop"), "lastMessage", "Client left"));
 
-        Response closed = say(id, "c", "/stop");
+        Response closed = bot.say(id, "c", "/stop");
 
         assertThat(closed.status()).isEqualTo(200);
         assertThat(closed.json().path("closed").asBoolean()).isTrue();
         QueueWait.awaitDelivered(queue, id);
         assertThat(sentTexts(user)).containsExactly("hi", "Client left");
         assertThat(types(id)).containsExactly("livechatFinished");
-        assertThat(pull(id).get(0).path("reason").asText()).isEqualTo("clientClosed");
-        assertThat(say(id, "d", "more").status()).isEqualTo(409);
+        assertThat(bot.events(id).get(0).path("reason").asText()).isEqualTo("clientClosed");
+        assertThat(bot.say(id, "d", "more").status()).isEqualTo(409);
 
         String other = newId();
         String otherUser = open(other, Map.of("firstMessage", "hi"));
@@ -235,8 +225,8 @@ class LiveTexScenariosTest {
         String id = newId();
         String user = open(id, Map.of("firstMessage", "hi"));
 
-        assertThat(say(id, "same", "once").status()).isEqualTo(202);
-        assertThat(say(id, "same", "once").status()).isEqualTo(202);
+        assertThat(bot.say(id, "same", "once").status()).isEqualTo(202);
+        assertThat(bot.say(id, "same", "once").status()).isEqualTo(202);
         QueueWait.awaitDelivered(queue, id);
         assertThat(sentTexts(user)).containsExactly("hi", "once");
 
@@ -290,13 +280,13 @@ class LiveTexScenariosTest {
 
         LIVECHAT.agentSays(chat, "agent@example.com", "from LiveChat");
         LIVETEX.operatorSays(user, "7", "Anna", "from LiveTex");
-        assertThat(say(onLiveChat, "1", "to LiveChat").status()).isEqualTo(202);
-        assertThat(say(onLiveTex, "1", "to LiveTex").status()).isEqualTo(202);
+        assertThat(bot.say(onLiveChat, "1", "to LiveChat").status()).isEqualTo(202);
+        assertThat(bot.say(onLiveTex, "1", "to LiveTex").status()).isEqualTo(202);
         QueueWait.awaitDelivered(queue, onLiveChat);
         QueueWait.awaitDelivered(queue, onLiveTex);
 
-        assertThat(pull(onLiveChat)).extracting(e -> e.path("text").asText()).contains("from LiveChat");
-        assertThat(pull(onLiveTex)).extracting(e -> e.path("text").asText()).contains("from LiveTex");
+        assertThat(bot.events(onLiveChat)).extracting(e -> e.path("text").asText()).contains("from LiveChat");
+        assertThat(bot.events(onLiveTex)).extracting(e -> e.path("text").asText()).contains("from LiveTex");
         assertThat(sentTexts(user)).containsExactly("B", "to LiveTex");
         assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).contains("to LiveChat").doesNotContain("to LiveTex");
     }

@@ -88,16 +88,6 @@ class ClientMessageQueueTest {
         return answer.json().path("providerChatId").asText();
     }
 
-    Response say(String id, String messageId, String text) {
-        return bot.post("/api/v1/conversations/" + id + "/messages", GatewayClient.json(Map.of("messageId", messageId, "text", text)));
-    }
-
-    List<JsonNode> events(String id) {
-        List<JsonNode> list = new ArrayList<>();
-        bot.get("/api/v1/conversations/" + id + "/events").json().path("events").forEach(list::add);
-        return list;
-    }
-
     static List<String> texts(String chatId) {
         String customer = LIVECHAT.entityIdOfChat(chatId);
         return LIVECHAT.eventsOf(chatId).stream()
@@ -121,7 +111,7 @@ class ClientMessageQueueTest {
         LIVECHAT.setDown(true);
 
         for (int i = 1; i <= 3; i++) {
-            Response accepted = say(id, "m" + i, "message " + i);
+            Response accepted = bot.say(id, "m" + i, "message " + i);
             assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
             assertThat(accepted.json().path("state").asText()).isEqualTo("WAITING");
         }
@@ -129,8 +119,8 @@ class ClientMessageQueueTest {
         assertThat(closed.status()).as(closed.text()).isEqualTo(200);
         // the close is answered at once: the conversation is the bot's, and it knows
         assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
-        assertThat(events(id)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
-        assertThat(say(id, "m4", "too late").status()).isEqualTo(409);
+        assertThat(bot.events(id)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+        assertThat(bot.say(id, "m4", "too late").status()).isEqualTo(409);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> queue.head(id).map(item -> item.attempts() >= 2).orElse(false));
         assertThat((Long) jmx("Pending")).isGreaterThanOrEqualTo(4);
@@ -146,7 +136,7 @@ class ClientMessageQueueTest {
 
         assertThat(texts(chat)).containsExactly("hi", "message 1", "message 2", "message 3", "thanks");
         assertThat(LIVECHAT.isActive(chat)).isFalse();
-        assertThat(events(id)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+        assertThat(bot.events(id)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
     }
 
     @Test
@@ -155,12 +145,12 @@ class ClientMessageQueueTest {
         String chat = startHandoff(id);
         LIVECHAT.failNext("send_event", 1, 400, "validation");
 
-        assertThat(say(id, "refused", "first").status()).isEqualTo(202);
-        assertThat(say(id, "fine", "second").status()).isEqualTo(202);
+        assertThat(bot.say(id, "refused", "first").status()).isEqualTo(202);
+        assertThat(bot.say(id, "fine", "second").status()).isEqualTo(202);
         awaitDelivered(id);
 
         assertThat(texts(chat)).containsExactly("hi", "second");
-        List<JsonNode> events = events(id);
+        List<JsonNode> events = bot.events(id);
         assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("messageUndelivered");
         assertThat(events.get(0).path("messageId").asText()).isEqualTo("refused");
         assertThat(events.get(0).path("reason").asText()).isEqualTo("providerRejected");
@@ -177,7 +167,7 @@ class ClientMessageQueueTest {
         assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
         awaitDelivered(id);
 
-        List<JsonNode> events = events(id);
+        List<JsonNode> events = bot.events(id);
         assertThat(events).extracting(e -> e.path("reason").asText()).containsExactly("fileUnavailable");
         assertThat(LIVECHAT.count("upload_file")).isZero();
     }
@@ -188,11 +178,11 @@ class ClientMessageQueueTest {
         String chat = startHandoff(id);
         LIVECHAT.setDown(true);
 
-        assertThat(say(id, "stale", "anyone?").status()).isEqualTo(202);
+        assertThat(bot.say(id, "stale", "anyone?").status()).isEqualTo(202);
         await().atMost(GIVE_UP_AFTER.plusSeconds(5)).until(() -> queue.head(id).isEmpty());
         LIVECHAT.setDown(false);
 
-        List<JsonNode> events = events(id);
+        List<JsonNode> events = bot.events(id);
         assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("messageUndelivered");
         assertThat(events.get(0).path("reason").asText()).isEqualTo("expired");
         assertThat(texts(chat)).containsExactly("hi");
@@ -207,9 +197,9 @@ class ClientMessageQueueTest {
         int sendsBefore = LIVECHAT.count("send_event");
         LIVECHAT.delayNext("send_event", 1, Duration.ofSeconds(6));
 
-        assertThat(say(slow, "s1", "slow one").status()).isEqualTo(202);
+        assertThat(bot.say(slow, "s1", "slow one").status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(5)).until(() -> LIVECHAT.count("send_event") > sendsBefore); // held by LiveChat
-        assertThat(say(other, "o1", "quick one").status()).isEqualTo(202);
+        assertThat(bot.say(other, "o1", "quick one").status()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(4)).until(() -> texts(otherChat).contains("quick one"));
         assertThat(queue.head(slow)).isPresent();
@@ -222,8 +212,8 @@ class ClientMessageQueueTest {
         String chat = startHandoff(id);
         LIVECHAT.setDown(true);
 
-        assertThat(say(id, "m1", "one more thing").status()).isEqualTo(202);
-        Response closed = say(id, "m2", "Bye");
+        assertThat(bot.say(id, "m1", "one more thing").status()).isEqualTo(202);
+        Response closed = bot.say(id, "m2", "Bye");
         assertThat(closed.status()).isEqualTo(200);
         assertThat(closed.json().path("closed").asBoolean()).isTrue();
         LIVECHAT.setDown(false);
@@ -231,6 +221,6 @@ class ClientMessageQueueTest {
 
         assertThat(texts(chat)).containsExactly("hi", "one more thing");
         assertThat(LIVECHAT.isActive(chat)).isFalse();
-        assertThat(events(id)).extracting(e -> e.path("reason").asText()).containsExactly("clientClosed");
+        assertThat(bot.events(id)).extracting(e -> e.path("reason").asText()).containsExactly("clientClosed");
     }
 }

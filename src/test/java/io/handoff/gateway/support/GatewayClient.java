@@ -6,6 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +60,28 @@ public final class GatewayClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The client's text message: {@code POST /api/v1/conversations/{id}/messages}. */
+    public Response say(String conversationId, String messageId, String text) {
+        return post("/api/v1/conversations/" + conversationId + "/messages",
+                json(Map.of("messageId", messageId, "text", text)));
+    }
+
+    /** The conversation's events with a seq above {@code after}, oldest first; anything but 200 fails the test. */
+    public List<JsonNode> events(String conversationId, long after) {
+        Response page = get("/api/v1/conversations/" + conversationId + "/events?after=" + after);
+        if (page.status() != 200) {
+            throw new AssertionError("events of " + conversationId + " answered " + page.status() + ": " + page.text());
+        }
+        List<JsonNode> events = new ArrayList<>();
+        page.json().path("events").forEach(events::add);
+        return events;
+    }
+
+    /** All the conversation's events, oldest first (the first page). */
+    public List<JsonNode> events(String conversationId) {
+        return events(conversationId, 0);
     }
 
     /** A request to the gateway with the bot's API key. */
