@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The background work on conversations that the push to the bot, the client-message queue and the
@@ -91,6 +92,36 @@ public final class ConversationWorkers {
         } while (running.get() && !inFlight.remove(conversationId, Boolean.FALSE));
         if (!running.get()) {
             inFlight.remove(conversationId);
+        }
+    }
+
+    /**
+     * The Spring lifecycle of a bean whose flow runs on its workers: started with the context, stopped before
+     * Camel (a higher phase stops first) so that attempts in progress can finish. What is not done stays in
+     * the database for the next start.
+     */
+    public interface Owner extends SmartLifecycle {
+
+        ConversationWorkers workers();
+
+        @Override
+        default void start() {
+            workers().start();
+        }
+
+        @Override
+        default void stop() {
+            workers().stop();
+        }
+
+        @Override
+        default boolean isRunning() {
+            return workers().isRunning();
+        }
+
+        @Override
+        default int getPhase() {
+            return Integer.MAX_VALUE - 100;
         }
     }
 

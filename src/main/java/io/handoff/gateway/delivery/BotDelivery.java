@@ -8,7 +8,6 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -25,7 +24,7 @@ import io.handoff.gateway.conversation.InstanceId;
  * bot-delivery route.
  */
 @Component("botDelivery")
-public class BotDelivery implements SmartLifecycle, DeliveryKick {
+public class BotDelivery implements ConversationWorkers.Owner, DeliveryKick {
 
     private static final Logger log = LoggerFactory.getLogger(BotDelivery.class);
     private final HandoffProperties.Callback config;
@@ -54,25 +53,8 @@ public class BotDelivery implements SmartLifecycle, DeliveryKick {
     }
 
     @Override
-    public void start() {
-        workers.start();
-    }
-
-    /** What is not delivered stays in the database and goes out after the restart. */
-    @Override
-    public void stop() {
-        workers.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return workers.isRunning();
-    }
-
-    /** Camel stops after this (higher phase stops first), so pushes in progress can finish. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+    public ConversationWorkers workers() {
+        return workers;
     }
 
     /** Picks up what is due: events of other instances, backoffs that ran out, events left by a restart. */

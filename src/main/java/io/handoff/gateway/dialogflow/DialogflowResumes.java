@@ -10,7 +10,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -42,7 +41,7 @@ import io.handoff.gateway.dialogflow.DialogflowProperties.Agent;
  * next message as usual. Events stored on this instance wake the work at once; the sweep finds the rest.
  */
 @Component("dialogflowResumes")
-public class DialogflowResumes implements SmartLifecycle {
+public class DialogflowResumes implements ConversationWorkers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(DialogflowResumes.class);
     static final Duration LEASE = Duration.ofMinutes(2);
@@ -215,24 +214,7 @@ public class DialogflowResumes implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        worker.start();
-    }
-
-    /** A resume not done stays marked in the database and is done after the restart. */
-    @Override
-    public void stop() {
-        worker.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return worker.isRunning();
-    }
-
-    /** Camel stops after this (higher phase stops first), so a resume in progress can finish. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+    public ConversationWorkers workers() {
+        return worker;
     }
 }

@@ -10,7 +10,6 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -53,7 +52,7 @@ import io.handoff.gateway.files.FilesProperties;
  * this one was.
  */
 @Component("clientMessageDelivery")
-public class ClientMessageDelivery implements SmartLifecycle {
+public class ClientMessageDelivery implements ConversationWorkers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessageDelivery.class);
 
@@ -93,26 +92,15 @@ public class ClientMessageDelivery implements SmartLifecycle {
     }
 
     @Override
+    public ConversationWorkers workers() {
+        return workers;
+    }
+
+    /** Starts, and delivers what a restart left behind at once. */
+    @Override
     public void start() {
-        workers.start();
-        sweep(); // what a restart left behind
-    }
-
-    /** What is not delivered stays queued in the database and goes out after the restart. */
-    @Override
-    public void stop() {
-        workers.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return workers.isRunning();
-    }
-
-    /** Stops before Camel (a higher phase stops first), so attempts in progress can finish. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+        ConversationWorkers.Owner.super.start();
+        sweep();
     }
 
     /** Picks up what is due: other instances' messages, backoffs that ran out, leases of dead instances. */
