@@ -86,7 +86,8 @@ public record HandoffProperties(
             @DefaultValue("5m") Duration maxBackoff,
             @DefaultValue("32") int parallelism,
             @DefaultValue("1s") Duration pollInterval,
-            @DefaultValue("10MB") DataSize maxFileSize) {
+            @DefaultValue("10MB") DataSize maxFileSize,
+            @DefaultValue("1000") int maxPendingPerConversation) {
     }
 
     /**

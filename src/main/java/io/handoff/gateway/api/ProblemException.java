@@ -16,13 +16,23 @@ public class ProblemException extends RuntimeException {
     private final String slug;
     private final String title;
     private final Map<String, Object> extensions;
+    private final Integer retryAfterSeconds;
+
+    /** A full queue drains as fast as the provider takes messages: a few seconds, not the next instant. */
+    static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 5;
 
     public ProblemException(int status, String slug, String title, String detail, Map<String, Object> extensions) {
+        this(status, slug, title, detail, extensions, null);
+    }
+
+    private ProblemException(int status, String slug, String title, String detail, Map<String, Object> extensions,
+                             Integer retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.slug = slug;
         this.title = title;
         this.extensions = extensions == null ? Map.of() : new LinkedHashMap<>(extensions);
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ProblemException invalidRequest(String detail, List<Map<String, String>> errors) {
@@ -64,6 +74,17 @@ public class ProblemException extends RuntimeException {
                         + "after Retry-After seconds, or without wait. No event is lost meanwhile", null);
     }
 
+    /**
+     * 429: the conversation already has {@code max} messages waiting for the operator (its provider is down
+     * or slow); nothing was stored. The bot sends it again after Retry-After seconds.
+     */
+    public static ProblemException queueFull(String conversationId, int max) {
+        return new ProblemException(429, "queue-full", "Too many pending messages",
+                "Conversation '" + conversationId + "' already has " + max + " messages waiting for the operator "
+                        + "(handoff.relay.max-pending-per-conversation); this one was not stored. Send it again after "
+                        + "Retry-After seconds", Map.of("maxPending", max), QUEUE_FULL_RETRY_AFTER_SECONDS);
+    }
+
     /** The RFC 9457 body: type, title, status, detail and the extensions. */
     public Map<String, Object> body() {
         return body(status, slug, title, getMessage(), extensions);
@@ -92,5 +113,10 @@ public class ProblemException extends RuntimeException {
 
     public Map<String, Object> extensions() {
         return extensions;
+    }
+
+    /** The answer's Retry-After, or null: no header. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

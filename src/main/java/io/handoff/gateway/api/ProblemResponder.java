@@ -43,6 +43,9 @@ public class ProblemResponder implements Processor {
         events.publishEvent(new ProblemAnswered(exchange, status, type.substring(type.lastIndexOf(':') + 1), cause));
         Compensations.runAll(exchange);
         response.write(exchange, status, "application/problem+json", problem);
+        if (cause instanceof ProblemException p && p.retryAfterSeconds() != null) {
+            exchange.getMessage().setHeader("Retry-After", p.retryAfterSeconds());
+        }
         exchange.setRouteStop(true);
     }
 

@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.api.ProblemException;
 
 /**
@@ -69,9 +70,11 @@ public class ClientQueue {
     private final ProcessedKeys keys;
     private final DatabaseNotifications notifications;
     private final Clock clock;
+    private final int maxPending;
 
     public ClientQueue(JdbcTemplate jdbc, TransactionTemplate tx, ProcessedKeys keys, DatabaseNotifications notifications,
-                       Clock clock) {
+                       Clock clock, HandoffProperties properties) {
+        this.maxPending = properties.relay().maxPendingPerConversation();
         this.jdbc = jdbc;
         this.keys = keys;
         this.notifications = notifications;
@@ -82,7 +85,8 @@ public class ClientQueue {
     /**
      * Stores a client message for the operator of the conversation's open handoff: 404 / 409 when there
      * is none; a {@code messageId} seen before (in {@code processed_key}, so the database decides, also
-     * between instances) is not stored again.
+     * between instances) is not stored again. 429 when the conversation already has
+     * {@code handoff.relay.max-pending-per-conversation} items waiting: nothing is stored.
      */
     public Accepted accept(String conversationId, String messageId, String messageJson) {
         try {
@@ -92,6 +96,10 @@ public class ClientQueue {
                 if (!keys.firstTime(MESSAGE_IDS + conversationId, messageId)) {
                     status.setRollbackOnly(); // (on PostgreSQL the failed insert has ended the transaction anyway)
                     return new Accepted(true, state);
+                }
+                long seq = ((Number) handoff.get("last_client_seq")).longValue();
+                if (isFull(conversationId, seq)) {
+                    throw ProblemException.queueFull(conversationId, maxPending); // rolls back the seq and the messageId
                 }
                 insert(conversationId, handoff, Kind.MESSAGE, messageId, messageJson);
                 return new Accepted(false, state);
@@ -127,6 +135,16 @@ public class ClientQueue {
         }
         return jdbc.queryForMap("select last_client_seq, state, destination, provider, provider_chat_id "
                 + "from conversation where conversation_id = ?", conversationId);
+    }
+
+    /**
+     * Whether {@code maxPending} items wait before {@code seq}. Items leave a conversation's queue oldest first,
+     * so that is whether the item {@code maxPending} places back is still there: one look-up by key, not a count.
+     */
+    private boolean isFull(String conversationId, long seq) {
+        long back = seq - maxPending;
+        return maxPending > 0 && back > 0 && !jdbc.queryForList("select 1 from client_message where conversation_id = ? "
+                + "and seq = ?", Integer.class, conversationId, back).isEmpty();
     }
 
     private void insert(String conversationId, Map<String, Object> handoff, Kind kind, String messageId, String body) {

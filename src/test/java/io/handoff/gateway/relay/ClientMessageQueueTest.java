@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +51,7 @@ class ClientMessageQueueTest {
     static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
     static final FakeBot FILES = FakeBot.start("unused");
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(4);
+    static final int MAX_PENDING = 5;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -59,6 +63,7 @@ class ClientMessageQueueTest {
         registry.add("handoff.relay.max-backoff", () -> "300ms");
         registry.add("handoff.relay.poll-interval", () -> "100ms");
         registry.add("handoff.relay.give-up-after", () -> GIVE_UP_AFTER.toMillis() + "ms");
+        registry.add("handoff.relay.max-pending-per-conversation", () -> MAX_PENDING);
         registry.add("handoff.files.allowed-hosts", () -> java.net.URI.create(FILES.callbackUrl()).getAuthority());
     }
 
@@ -137,6 +142,39 @@ class ClientMessageQueueTest {
         assertThat(texts(chat)).containsExactly("hi", "message 1", "message 2", "message 3", "thanks");
         assertThat(LIVECHAT.isActive(chat)).isFalse();
         assertThat(bot.events(id)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+    }
+
+    @Test
+    void aFullQueueRefusesTheNextMessageWith429AndStoresNothingUntilItDrains() throws Exception {
+        String id = "queue-" + UUID.randomUUID();
+        String chat = startHandoff(id);
+        LIVECHAT.setDown(true);
+        for (int i = 1; i <= MAX_PENDING; i++) {
+            assertThat(bot.say(id, "m" + i, "message " + i).status()).isEqualTo(202);
+        }
+
+        HttpResponse<String> full = HttpClient.newHttpClient().send(bot.request("/api/v1/conversations/" + id + "/messages")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(GatewayClient.json(Map.of("messageId", "m6", "text", "message 6")))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(full.statusCode()).as(full.body()).isEqualTo(429);
+        assertThat(full.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(full.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(full.body()).contains("urn:handoff:problem:queue-full").contains("\"maxPending\":" + MAX_PENDING);
+        // a message already accepted is still answered as such; the refused one was not stored
+        assertThat(bot.say(id, "m5", "message 5").status()).isEqualTo(202);
+        assertThat((Long) jmx("Pending")).isEqualTo(MAX_PENDING);
+
+        LIVECHAT.setDown(false);
+        ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("handoff-queue-test:type=ClientMessages"), "retryNow",
+                new Object[0], new String[0]);
+        awaitDelivered(id);
+        assertThat(bot.say(id, "m6", "message 6").status()).as("its messageId was not taken").isEqualTo(202);
+        awaitDelivered(id);
+
+        assertThat(texts(chat)).containsExactly("hi", "message 1", "message 2", "message 3", "message 4", "message 5",
+                "message 6");
+        assertThat(bot.events(id)).isEmpty();
     }
 
     @Test

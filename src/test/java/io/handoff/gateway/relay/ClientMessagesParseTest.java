@@ -24,7 +24,7 @@ class ClientMessagesParseTest {
             new io.handoff.gateway.HandoffProperties(null, null, null, null, null,
                     new io.handoff.gateway.HandoffProperties.Relay(java.time.Duration.ofHours(24), java.time.Duration.ofSeconds(1),
                             java.time.Duration.ofMinutes(5), 4, java.time.Duration.ofSeconds(1),
-                            org.springframework.util.unit.DataSize.ofMegabytes(10)),
+                            org.springframework.util.unit.DataSize.ofMegabytes(10), 1000),
                     null, null, null, null));
 
     List<String> errorsOf(String body) {
