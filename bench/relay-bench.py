@@ -3,7 +3,13 @@
 (bench/livechat-standin.py), driven like many bots at once. Prints the figures of gateway-api issue 12
 next to the baselines measured in the same run and the targets; asserts nothing.
 
-Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a warmed-up JVM:
+Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a JVM in steady state:
+  warm-up   rounds of --warmup-round messages (relayed as below) until the JIT has settled: at least --warmup
+            messages, and a round in which the compiler threads spent at most 5% of the gateway's CPU (at
+            most --max-warmup messages). The JIT of this gateway keeps compiling for a long time under load
+            (Spring, Camel, Tomcat, H2: a flat profile of many methods; C2 compiles some of them for seconds
+            each): CPU per message fell from 8.6 to 1.0 ms over the first 130,000 messages in one run. Each
+            round is printed (stderr), so the curve is seen
   relay     --bots bots (bench/Bots.java, a JVM of its own) post client messages as fast as answered; CPU
             (/proc/<pid>/stat, also per thread pool from /proc/<pid>/task) and messages are counted between
             the first message and the moment the stand-in has received every accepted one (so it measures a
@@ -18,7 +24,8 @@ Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a war
 The bundle variant runs the relay part only (its RSS and CPU are what differ). --relay-only: java -jar's
 relay figures alone, for a quick look.
 
-Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 8000] [--messages 8000]
+Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 10000] [--warmup-round 10000]
+                      [--max-warmup 300000] [--messages 10000]
                       [--samples 300] [--handoffs 40] [--handoff-warmup 1000] [--delay-ms 30]
                       [--relay-only] [--jvm-options "-D..."] [--jfr FILE]
 """
@@ -271,6 +278,7 @@ def relay(gateway, standin, bots, total, sample_rss=False):
     standin_cpu = cpu_seconds(standin.process.pid) - standin_cpu_before
     pools = cpu_by_thread(gateway.pid)
     pools.subtract(pools_before)  # threads that ended meanwhile are missing: the total above is the figure
+    jit = sum(seconds for name, seconds in pools.items() if "CompilerThre" in name)  # C1 and C2 (names cut at 15)
     rss.append(rss_mib(gateway.pid))
     end_stats = standin.stats()
     per_chat = end_stats["send_events_per_chat"]  # each conversation's chat got exactly its accepted messages
@@ -279,10 +287,24 @@ def relay(gateway, standin, bots, total, sample_rss=False):
             "out_of_order": end_stats["out_of_order"] - start_stats["out_of_order"],
             "accepted_per_s": accepted / answers["seconds_to_last_accept"],
             "delivered_per_s": delivered / (all_delivered - started),
-            "cpu_ms": cpu * 1000 / max(delivered, 1), "cpu_s": cpu,
+            "cpu_ms": cpu * 1000 / max(delivered, 1), "cpu_s": cpu, "jit_ms": jit * 1000 / max(delivered, 1),
             "standin_cpu_ms": standin_cpu * 1000 / max(delivered, 1), "bots_cpu_ms": answers["cpu_s"] * 1000 / max(accepted, 1),
             "cpu_ms_by_pool": {name: s * 1000 / max(delivered, 1) for name, s in pools.most_common(6) if s > 0},
             "p50": answers["p50"], "p99": answers["p99"], "rss_max": max(rss)}
+
+
+def warm_up(gateway, standin, args, variant):
+    """Relays rounds of messages until the JIT has settled (see the module's doc); returns the curve."""
+    curve, total = [], 0
+    while True:
+        r = relay(gateway, standin, args.bots, args.warmup_round)
+        total += r["delivered"]
+        curve.append({"messages": total, "cpu_ms": r["cpu_ms"], "jit_ms": r["jit_ms"], "per_s": r["delivered_per_s"]})
+        print(f"[{variant}] warm-up: {total} messages; the last {r['delivered']}: {r['cpu_ms']:.2f} ms CPU a message "
+              f"({r['jit_ms']:.2f} ms of it JIT), {r['delivered_per_s']:.0f}/s", file=sys.stderr, flush=True)
+        settled = r["jit_ms"] <= 0.05 * r["cpu_ms"]
+        if (total >= args.warmup and settled) or total >= args.max_warmup:
+            return {"curve": curve, "settled": settled}
 
 
 def direct_send_events(standin, threads, total):
@@ -372,8 +394,10 @@ def main():
     parser.add_argument("--jar", required=True)
     parser.add_argument("--bundle", help="the bundle's .tar.gz; without it only java -jar is measured")
     parser.add_argument("--bots", type=int, default=32)
-    parser.add_argument("--warmup", type=int, default=8000, help="messages relayed before measuring")
-    parser.add_argument("--messages", type=int, default=8000, help="messages relayed in the measured phase")
+    parser.add_argument("--warmup", type=int, default=10000, help="at least this many messages relayed before measuring")
+    parser.add_argument("--warmup-round", type=int, default=10000, help="messages per warm-up round")
+    parser.add_argument("--max-warmup", type=int, default=300000, help="at most this many, settled or not")
+    parser.add_argument("--messages", type=int, default=10000, help="messages relayed in the measured phase")
     parser.add_argument("--samples", type=int, default=300, help="one-at-a-time messages for the latency figures")
     parser.add_argument("--handoffs", type=int, default=40, help="handoffs measured, gateway and naive recipe each")
     parser.add_argument("--handoff-warmup", type=int, default=1000, help="handoffs before measuring them (no delay)")
@@ -393,8 +417,8 @@ def main():
             gateway = Gateway(variant, artifact, standin, args.jvm_options)
             try:
                 r = results[variant] = {}
-                print(f"[{variant}] warm-up: {args.warmup} messages", file=sys.stderr, flush=True)
-                relay(gateway, standin, args.bots, args.warmup)
+                print(f"[{variant}] warm-up until the JIT has settled", file=sys.stderr, flush=True)
+                r["warmup"] = warm_up(gateway, standin, args, variant)
                 if variant == "jar" and args.jfr:
                     jcmd(gateway.pid, "JFR.start", "name=bench", "settings=profile", f"filename={os.path.abspath(args.jfr)}")
                 print(f"[{variant}] measured: {args.messages} messages, {args.bots} bots", file=sys.stderr, flush=True)
@@ -422,8 +446,15 @@ def report(results, args):
         print(f"{name:44s} {value:>24s}  {baseline:>26s}  {target}")
 
     print(f"LiveChat stand-in: bench/livechat-standin.py, a process of its own; {args.bots} bots; "
-          f"warm-up {args.warmup} messages, then {args.messages} measured")
+          f"warm-up until the JIT settled, then {args.messages} messages measured")
     row("figure", "gateway (java -jar)", "baseline, same run", "target")
+    for name, result in (("java -jar", jar), ("bin/handoff-gateway", bundle)):
+        if result:
+            w = result["warmup"]
+            first, last = w["curve"][0], w["curve"][-1]
+            row(f"warm-up, {name}", f"{last['messages']} messages",
+                f"CPU a message {first['cpu_ms']:.2f} -> {last['cpu_ms']:.2f} ms",
+                f"JIT {last['jit_ms']:.2f} ms a message" + ("" if w["settled"] else ", NOT settled (--max-warmup)"))
     j = jar["relay"]
     row("gateway CPU per relayed message", f"{j['cpu_ms']:.2f} ms", "", "<= 1.0 ms")
     row("  by thread pool", ", ".join(f"{name} {ms:.2f}" for name, ms in j["cpu_ms_by_pool"].items()))
