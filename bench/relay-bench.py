@@ -404,7 +404,8 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=30)
     parser.add_argument("--jvm-options", default="", help="added to the gateway's JVM options (JAVA_OPTS for the bundle)")
     parser.add_argument("--relay-only", action="store_true", help="java -jar's relay figures only (a quick look)")
-    parser.add_argument("--jfr", help="record the jar's relay phase (after the warm-up) with JFR into this file")
+    parser.add_argument("--jfr", help="record the jar's relay phase (after the warm-up) with JFR into this file; "
+                                      "starting JFR makes the JIT compile again, so it profiles a warming JVM")
     args = parser.parse_args()
 
     standin = StandIn()
