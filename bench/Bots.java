@@ -1,10 +1,13 @@
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +21,10 @@ import java.util.regex.Pattern;
 /**
  * The bench's load: many bots posting one message after another, each as soon as its last one is answered.
  * In Java, in a process of its own, so that the load costs little of the 2 cores it shares with the gateway
- * (Python threads cost about as much CPU per message as the gateway did). Run by relay-bench.py with
+ * (Python threads cost about as much CPU per message as the gateway did). Each bot speaks HTTP/1.1 on a plain
+ * socket of its own, one request in one write, blocking reads: the JDK's HttpClient cost 0.8 ms of CPU a
+ * message (selector thread, futures, two thread switches per call), a third of the 2 cores at the rates
+ * measured, which is CPU the gateway did not get. Run by relay-bench.py with
  * {@code java bench/Bots.java}; prints "ready", starts on a line from stdin, prints one JSON line of results.
  *
  * <pre>
@@ -31,8 +37,7 @@ public class Bots {
 
     private static final Pattern FIELD = Pattern.compile("\"(access_token|chat_id)\"\\s*:\\s*\"([^\"]+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final ThreadLocal<Connection> connections = new ThreadLocal<>();
     private final AtomicInteger remaining;
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicLong lastAccept = new AtomicLong();
@@ -103,22 +108,131 @@ public class Bots {
 
     /** measured: its latency counts (the messages; not a customer's set-up calls). */
     private Answer post(URI uri, String authorization, String body, boolean measured) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
-                .header("Authorization", authorization).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        byte[] json = body.getBytes(StandardCharsets.UTF_8);
+        String target = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+        byte[] request = ("POST " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nAuthorization: " + authorization + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + json.length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
         long started = System.nanoTime();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Answer answer;
+            Connection connection = connection(uri);
+            try {
+                answer = connection.exchange(request);
+            } catch (IOException stale) {
+                if (connection.served == 0) {
+                    throw stale;
+                }
+                // closed by the server while idle: the same request again (the gateway dedupes a messageId)
+                connection.close();
+                answer = connection(uri).exchange(request);
+            }
             long now = System.nanoTime();
-            if (measured && response.statusCode() < 300) {
+            if (measured && answer.statusCode() < 300) {
                 synchronized (latencies) {
                     latencies.add(new long[] {now - started});
                 }
                 lastAccept.accumulateAndGet(now, Math::max);
             }
-            return new Answer(response.statusCode(), response.body());
-        } catch (Exception e) {
+            return answer;
+        } catch (IOException | RuntimeException e) {
+            Connection broken = connections.get();
+            connections.remove();
+            if (broken != null) {
+                broken.close();
+            }
             return new Answer(0, e.toString());
+        }
+    }
+
+    /** This thread's connection, opened again after the server closed it (Tomcat does after 100 requests). */
+    private Connection connection(URI uri) throws IOException {
+        Connection connection = connections.get();
+        if (connection == null || connection.closed) {
+            connection = new Connection(uri.getHost(), uri.getPort());
+            connections.set(connection);
+        }
+        return connection;
+    }
+
+    /** One keep-alive HTTP/1.1 connection: a request, then its answer (Content-Length or chunked). */
+    private static final class Connection {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+        private boolean closed;
+        private int served;
+
+        Connection(String host, int port) throws IOException {
+            socket = new Socket(host, port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(120_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16384);
+        }
+
+        Answer exchange(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                String name = header.substring(0, colon).trim();
+                String value = header.substring(colon + 1).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Long.parseLong(value);
+                } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.equalsIgnoreCase("chunked")) {
+                    chunked = true;
+                } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+                    closed = true;
+                }
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            if (chunked) {
+                for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                     size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                    body.write(in.readNBytes(size));
+                    line();
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length >= 0) {
+                body.write(in.readNBytes((int) length));
+            } else {
+                body.write(in.readAllBytes()); // no length: the body ends with the connection
+                closed = true;
+            }
+            served++;
+            if (closed) {
+                close();
+            }
+            return new Answer(code, body.toString(StandardCharsets.UTF_8));
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c == -1) {
+                    throw new IOException("connection closed by the server");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        void close() {
+            closed = true;
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
     }
 
