@@ -78,11 +78,6 @@ public class ClientMessages {
         return turn.withClosingText(parseClose(body));
     }
 
-    /** The turn with its conversation (in a handoff, from {@link #requireHandoff}) and the switch it was handed off with. */
-    public ClientTurn withConversation(ClientTurn turn, Conversation conversation) {
-        return turn.withConversation(conversation, handoffSwitch(conversation));
-    }
-
     /** Reads {@code {messageId, text}} or {@code {messageId, file{url, name?, size?}}}. */
     public ClientMessage parse(String body) {
         JsonNode root = StrictJson.readObject(reader, body);
@@ -150,17 +145,18 @@ public class ClientMessages {
     }
 
     /**
-     * The conversation must be in a handoff: 404 if never seen, 409 if the bot owns it. (The queue checks
-     * again as it stores, in the same transaction: a close in between is a 409 there.)
+     * The turn with its conversation, which must be in a handoff (404 if never seen, 409 if the bot owns it),
+     * and the switch it was handed off with. (The queue checks again as it stores, in the same transaction: a
+     * close in between is a 409 there.)
      */
-    public Conversation requireHandoff(ClientTurn turn) {
+    public ClientTurn inHandoff(ClientTurn turn) {
         String id = turn.conversationId();
         Conversation conversation = conversations.find(id)
                 .orElseThrow(() -> ProblemException.notFound("Conversation '" + id + "' was never seen"));
         if (!conversation.inHandoff()) {
             throw ProblemException.notInHandoff("Conversation '" + id + "' is with the bot: answer the client yourself");
         }
-        return conversation;
+        return turn.withConversation(conversation, handoffSwitch(conversation));
     }
 
     /**
@@ -210,11 +206,6 @@ public class ClientMessages {
     /** In the queue's delivery: a queued close, not a message. */
     public boolean isClose(ClientTurn turn) {
         return turn.closing();
-    }
-
-    /** The provider of the handoff the turn belongs to: provider-dispatch chooses by it. */
-    public String provider(ClientTurn turn) {
-        return turn.conversation().provider();
     }
 
     /** The switch the conversation was handed off with (its close phrases, its lastMessage). */
