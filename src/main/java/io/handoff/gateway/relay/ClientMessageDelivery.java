@@ -56,6 +56,9 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessageDelivery.class);
 
+    /** The exchange property provider-dispatch chooses by: the provider of the handoff the item was accepted into. */
+    static final String PROVIDER = "provider";
+
     /** Items read at once from a conversation's queue. */
     static final int BATCH = 16;
 
@@ -159,6 +162,7 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
     private boolean attempt(ClientQueue.Item item) {
         Exchange exchange = new DefaultExchange(camel.getCamelContext());
         exchange.setProperty(ClientTurn.PROPERTY, turn(item));
+        exchange.setProperty(PROVIDER, item.provider()); // provider-dispatch chooses by it
         Throwable failure = camel.send("direct:client-message-delivery", exchange).getException();
         if (failure == null) {
             queue.done(item);
