@@ -74,6 +74,8 @@ public class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
+                // nothing reads the caller through the servlet API (getUserPrincipal, isUserInRole): no request wrapper
+                .servletApi(AbstractHttpConfigurer::disable)
                 .addFilterAt(bearer, BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(rules -> rules
                         // the error page of a request already let through (or refused) by the rules below
