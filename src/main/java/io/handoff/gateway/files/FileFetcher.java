@@ -1,6 +1,5 @@
 package io.handoff.gateway.files;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -8,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -38,19 +38,28 @@ import org.springframework.stereotype.Component;
  * Downloads a client's file within the bounds of gateway-api.md §10: every hop (the URL and each of at
  * most {@value #MAX_REDIRECTS} redirects) is checked by {@link FileUrlPolicy} and connected to the very
  * addresses it checked (no second DNS lookup that could answer differently); the body is read up to
- * max-file-size + 1 bytes and the connection dropped there; the whole download, redirects included, is
- * cancelled at {@code handoff.files.total-timeout}.
+ * max-file-size + 1 bytes, into a {@link FileSpool} file, and the connection dropped there; the whole
+ * download, redirects included, is cancelled at {@code handoff.files.total-timeout}.
  */
 @Component
 public class FileFetcher implements DisposableBean {
 
     public static final int MAX_REDIRECTS = 3;
 
-    /** The downloaded file: its bytes (at most max-file-size) and the Content-Type its host gave. */
-    public record FetchedFile(byte[] bytes, String contentType) {
+    /**
+     * The downloaded file: spooled on disk (at most max-file-size bytes), with the Content-Type its host
+     * gave. Whoever holds it closes it, which deletes the file (again: nothing; never throws).
+     */
+    public record FetchedFile(Path path, long size, String contentType) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            FileSpool.delete(path);
+        }
     }
 
     private final FileUrlPolicy policy;
+    private final FileSpool spool;
     private final Timeout connectTimeout;
     private final long totalTimeoutMillis;
     // cancels downloads that run past the total timeout (a read blocked on a trickling body wakes up only so)
@@ -60,8 +69,9 @@ public class FileFetcher implements DisposableBean {
         return thread;
     });
 
-    public FileFetcher(FileUrlPolicy policy, FilesProperties properties) {
+    public FileFetcher(FileUrlPolicy policy, FilesProperties properties, FileSpool spool) {
         this.policy = policy;
+        this.spool = spool;
         this.connectTimeout = Timeout.of(properties.connectTimeout());
         this.totalTimeoutMillis = properties.totalTimeout().toMillis();
     }
@@ -123,33 +133,39 @@ public class FileFetcher implements DisposableBean {
         }
     }
 
-    /** Reads at most maxBytes + 1 bytes: one more than allowed proves the file too large, without reading it all. */
-    private static FetchedFile read(ClassicHttpResponse response, long maxBytes) throws IOException, FileNotFetchedException {
+    /**
+     * Writes the body to a spooled file, reading at most maxBytes + 1 bytes: one more than allowed proves the
+     * file too large, without reading it all. Any failure deletes the partial file.
+     */
+    private FetchedFile read(ClassicHttpResponse response, long maxBytes) throws IOException, FileNotFetchedException {
         HttpEntity entity = response.getEntity();
         String contentType = entity == null ? null : entity.getContentType();
-        if (entity == null) {
-            return new FetchedFile(new byte[0], contentType);
-        }
-        long declared = entity.getContentLength();
+        long declared = entity == null ? 0 : entity.getContentLength();
         if (declared > maxBytes) {
             throw new FileNotFetchedException("Content-Length " + declared + " is over handoff.relay.max-file-size (" + maxBytes + ")");
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, maxBytes));
-        InputStream in = entity.getContent(); // not closed: closing drains the rest; the caller drops the connection
+        try (FileSpool.Writer spooled = spool.create()) {
+            if (entity != null) {
+                copy(entity.getContent(), spooled, maxBytes); // not closed: closing drains the rest; the caller drops the connection
+            }
+            return new FetchedFile(spooled.keep(), spooled.size(), contentType);
+        }
+    }
+
+    private static void copy(InputStream in, FileSpool.Writer spooled, long maxBytes) throws IOException, FileNotFetchedException {
         byte[] buffer = new byte[8192];
         long total = 0;
         while (true) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, maxBytes + 1 - total));
             if (n == -1) {
-                break;
+                return;
             }
             total += n;
             if (total > maxBytes) {
                 throw new FileNotFetchedException("the body is over handoff.relay.max-file-size (" + maxBytes + " bytes)");
             }
-            bytes.write(buffer, 0, n);
+            spooled.write(buffer, 0, n);
         }
-        return new FetchedFile(bytes.toByteArray(), contentType);
     }
 
     private static URI redirectTarget(URI current, int status, Header location) throws FileNotFetchedException {

@@ -1,5 +1,6 @@
 package io.handoff.gateway.files;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -7,8 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Everything under {@code handoff.files.*}: which internal hosts a client's file may come from, and how
- * long a download may take (gateway-api.md §10). The size bound stays {@code handoff.relay.max-file-size}.
+ * Everything under {@code handoff.files.*}: which internal hosts a client's file may come from, how long a
+ * download may take (gateway-api.md §10) and where it waits for its upload. The size bound stays
+ * {@code handoff.relay.max-file-size}.
  */
 @ConfigurationProperties("handoff.files")
 public record FilesProperties(
@@ -17,10 +19,16 @@ public record FilesProperties(
         /* the TCP (and TLS) connection to the file's host */
         @DefaultValue("5s") Duration connectTimeout,
         /* the whole download, redirects included: the most a file may hold its conversation's other messages */
-        @DefaultValue("30s") Duration totalTimeout) {
+        @DefaultValue("30s") Duration totalTimeout,
+        /* the folder downloads are written to (owner-only files, deleted once uploaded or refused); unset:
+           handoff-gateway-files under java.io.tmpdir */
+        Path spoolDir) {
 
     public FilesProperties {
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        if (spoolDir == null || spoolDir.toString().isBlank()) { // blank would be the working directory
+            spoolDir = Path.of(System.getProperty("java.io.tmpdir"), "handoff-gateway-files");
+        }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || totalTimeout.isNegative() || totalTimeout.isZero()) {
             throw new IllegalArgumentException("handoff.files.connect-timeout and total-timeout must be positive");
         }

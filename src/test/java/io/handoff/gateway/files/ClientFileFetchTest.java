@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +55,8 @@ class ClientFileFetchTest {
     static final String API_KEY = "files-bot-key";
     static final String WEBHOOK_SECRET = "files-webhook-secret";
     static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
-    static final FileHost HOST = start();
+    static final FileHost HOST = FileHost.started();
+    static final Path SPOOL = Path.of(System.getProperty("java.io.tmpdir"), "client-files-spool-" + UUID.randomUUID()); // made by the gateway
     static final Map<String, Object> NOT_FETCHED = Map.of("type", "urn:handoff:problem:invalid-request",
             "title", "Invalid request", "status", 400, "detail", "the file could not be fetched");
 
@@ -65,6 +73,7 @@ class ClientFileFetchTest {
         registry.add("handoff.relay.max-file-size", () -> "1MB");
         registry.add("handoff.files.connect-timeout", () -> "1s");
         registry.add("handoff.files.total-timeout", () -> "2s");
+        registry.add("handoff.files.spool-dir", SPOOL::toString);
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:client-files;DB_CLOSE_DELAY=-1");
     }
 
@@ -74,17 +83,16 @@ class ClientFileFetchTest {
     ClientQueue queue;
     GatewayClient bot;
 
-    static FileHost start() {
-        try {
-            return new FileHost();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @AfterAll
     static void stop() throws IOException {
         HOST.close();
+        SPOOL.toFile().delete(); // empty, if every test passed
+    }
+
+    static List<Path> spooled() throws IOException {
+        try (Stream<Path> files = Files.list(SPOOL)) {
+            return files.toList();
+        }
     }
 
     @BeforeEach
@@ -255,6 +263,42 @@ class ClientFileFetchTest {
         awaitDelivered(conversation[0]);
         assertThat(uploadedFiles(conversation[1])).hasSize(1);
         assertThat(bot.events(conversation[0])).isEmpty();
+    }
+
+    @Test
+    void theDownloadIsDeletedOnceDeliveredOrRefusedAndAReauthenticatedUploadReusesIt() throws Exception {
+        String[] conversation = handoff();
+        int requestsBefore = HOST.requests.get();
+        // LiveChat refuses the customer token once: the upload is redelivered with a fresh one, from the same file
+        LIVECHAT.failNext("upload_file", 1, 401, "authentication");
+        Response answer = sendFile(conversation[0], HOST.url("/files/receipt.txt"));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(202);
+        awaitDelivered(conversation[0]);
+        assertThat(LIVECHAT.count("upload_file")).isEqualTo(2);
+        assertThat(HOST.requests.get() - requestsBefore).as("downloads").isEqualTo(1);
+        List<JsonNode> uploaded = uploadedFiles(conversation[1]);
+        assertThat(uploaded).hasSize(1);
+        assertThat(cdnBytes(uploaded.get(0).path("url").asText())).as("what the operator gets").isEqualTo(FileHost.FILE);
+        assertThat(spooled()).as("spool dir after a delivered file").isEmpty();
+
+        // a refusal that is final (400): the exchange ends in failure, and still deletes the file
+        LIVECHAT.failNext("upload_file", 1, 400, "validation");
+        String messageId = UUID.randomUUID().toString();
+        Response refused = bot.post("/api/v1/conversations/" + conversation[0] + "/messages", GatewayClient.json(Map.of(
+                "messageId", messageId, "file", Map.of("url", HOST.url("/files/receipt.txt"), "name", "receipt.txt"))));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(202);
+        awaitDelivered(conversation[0]);
+        assertThat(bot.events(conversation[0])).filteredOn(e -> e.path("messageId").asText().equals(messageId))
+                .extracting(e -> e.path("type").asText() + " " + e.path("reason").asText())
+                .containsExactly("messageUndelivered providerRejected");
+        assertThat(HOST.requests.get() - requestsBefore).as("downloads").isEqualTo(2);
+        assertThat(uploadedFiles(conversation[1])).hasSize(1);
+        assertThat(spooled()).as("spool dir after a refused upload").isEmpty();
+    }
+
+    private static byte[] cdnBytes(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
     }
 
     private static long usedHeap() {

@@ -58,6 +58,15 @@ final class FileHost implements AutoCloseable {
         }
     }
 
+    /** Started, for a static field. */
+    static FileHost started() {
+        try {
+            return new FileHost();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String url(String pathAndQuery) {
         return "http://127.0.0.1:" + http.getAddress().getPort() + pathAndQuery;
     }

@@ -2,6 +2,8 @@ package io.handoff.gateway.provider.livechat;
 
 import java.net.URI;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
@@ -38,27 +40,36 @@ public class LiveChatFiles {
 
     /**
      * Downloads the turn's file (checked again, connected to the checked address, bounded in bytes and
-     * time). The route keeps it (property livechatClientFile), so a redelivery (the upload failed) reuses
-     * the bytes rather than holding the conversation for a second download.
+     * time) to the spool dir. The route keeps it (property livechatClientFile), so a redelivery (the upload
+     * failed) reuses the file rather than holding the conversation for a second download; the file is
+     * deleted when the exchange is done, however it ends.
      */
-    public FileFetcher.FetchedFile download(ClientTurn turn) {
+    public FileFetcher.FetchedFile download(Exchange exchange, ClientTurn turn) {
         ClientMessage message = turn.message();
         if (message.file().size() != null && message.file().size() > maxBytes) {
             throw ClientFileRefusedException.tooLarge(maxBytes); // declared by the bot itself: nothing to hide
         }
+        FileFetcher.FetchedFile file;
         try {
-            return fetcher.fetch(message.file().url(), maxBytes);
+            file = fetcher.fetch(message.file().url(), maxBytes);
         } catch (FileNotFetchedException e) {
             throw notFetched(turn.conversationId(), message.file().url(), e);
         }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                file.close();
+            }
+        });
+        return file;
     }
 
-    /** The multipart body with one part named {@code file}: the downloaded bytes of the message's file. */
+    /** The multipart body with one part named {@code file}, streamed from the downloaded file on disk. */
     public HttpEntity multipart(ClientMessage message, FileFetcher.FetchedFile file) {
         String name = message.file().name() != null ? message.file().name() : fileNameOf(message.file().url());
         String type = file.contentType() == null ? "application/octet-stream" : file.contentType();
         return MultipartEntityBuilder.create()
-                .addBinaryBody("file", file.bytes(), ContentType.parseLenient(type), name)
+                .addBinaryBody("file", file.path().toFile(), ContentType.parseLenient(type), name)
                 .build();
     }
 
