@@ -39,7 +39,7 @@ public class ApiResponse {
 
     /** Answers again with a stored status and body: a repeated requestId gets the first answer. */
     public void replay(Exchange exchange, int status, String body) {
-        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
+        dropHeaders(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE,
                 status >= 400 ? "application/problem+json" : "application/json");
@@ -47,9 +47,17 @@ public class ApiResponse {
     }
 
     void write(Exchange exchange, int status, String contentType, Object body) throws JsonProcessingException {
-        exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
+        dropHeaders(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
         exchange.getMessage().setBody(json.writeValueAsString(body));
+    }
+
+    /**
+     * Every header but Camel's redelivery counters. Not removeHeaders("*", "CamelRedelivery*"): Camel matches
+     * each header against an exclude pattern as a regular expression, compiled again for every header.
+     */
+    private static void dropHeaders(Exchange exchange) {
+        exchange.getMessage().getHeaders().keySet().removeIf(name -> !name.startsWith("CamelRedelivery"));
     }
 }
