@@ -5,11 +5,12 @@ next to the baselines measured in the same run and the targets; asserts nothing.
 
 Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a JVM in steady state:
   warm-up   rounds of --warmup-round messages (relayed as below) until the JIT has settled: at least --warmup
-            messages, and a round in which the compiler threads spent at most 5% of the gateway's CPU (at
-            most --max-warmup messages). The JIT of this gateway keeps compiling for a long time under load
-            (Spring, Camel, Tomcat, H2: a flat profile of many methods; C2 compiles some of them for seconds
-            each): CPU per message fell from 8.6 to 1.0 ms over the first 130,000 messages in one run. Each
-            round is printed (stderr), so the curve is seen
+            messages, and a round in which the compiler threads spent at most 5% of the gateway's CPU and
+            whose CPU per message is within 10% of the round before (at most --max-warmup messages). The JIT
+            of this gateway keeps compiling for a long time under load (Spring, Camel, Tomcat, H2: a flat
+            profile of many methods; C2 compiles some of them for seconds each): CPU per message fell from
+            7.4 to 0.75 ms over the first 290,000 messages in one run, and a round with little compiling may
+            still be on the way down. Each round is printed (stderr), so the curve is seen
   relay     --bots bots (bench/Bots.java, a JVM of its own) post client messages as fast as answered; CPU
             (/proc/<pid>/stat, also per thread pool from /proc/<pid>/task) and messages are counted between
             the first message and the moment the stand-in has received every accepted one (so it measures a
@@ -25,7 +26,7 @@ The bundle variant runs the relay part only (its RSS and CPU are what differ). -
 relay figures alone, for a quick look.
 
 Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 10000] [--warmup-round 10000]
-                      [--max-warmup 300000] [--messages 10000]
+                      [--max-warmup 500000] [--messages 10000]
                       [--samples 300] [--handoffs 40] [--handoff-warmup 1000] [--delay-ms 30]
                       [--relay-only] [--jvm-options "-D..."] [--jfr FILE]
 """
@@ -312,7 +313,8 @@ def warm_up(gateway, standin, args, variant):
         curve.append({"messages": total, "cpu_ms": r["cpu_ms"], "jit_ms": r["jit_ms"], "per_s": r["delivered_per_s"]})
         print(f"[{variant}] warm-up: {total} messages; the last {r['delivered']}: {r['cpu_ms']:.2f} ms CPU a message "
               f"({r['jit_ms']:.2f} ms of it JIT), {r['delivered_per_s']:.0f}/s", file=sys.stderr, flush=True)
-        settled = r["jit_ms"] <= 0.05 * r["cpu_ms"]
+        previous = curve[-2]["cpu_ms"] if len(curve) > 1 else None
+        settled = r["jit_ms"] <= 0.05 * r["cpu_ms"] and previous is not None and abs(r["cpu_ms"] - previous) <= 0.1 * previous
         if (total >= args.warmup and settled) or total >= args.max_warmup:
             return {"curve": curve, "settled": settled}
 
@@ -406,7 +408,7 @@ def main():
     parser.add_argument("--bots", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=10000, help="at least this many messages relayed before measuring")
     parser.add_argument("--warmup-round", type=int, default=10000, help="messages per warm-up round")
-    parser.add_argument("--max-warmup", type=int, default=300000, help="at most this many, settled or not")
+    parser.add_argument("--max-warmup", type=int, default=500000, help="at most this many, settled or not")
     parser.add_argument("--messages", type=int, default=10000, help="messages relayed in the measured phase")
     parser.add_argument("--samples", type=int, default=300, help="one-at-a-time messages for the latency figures")
     parser.add_argument("--handoffs", type=int, default=40, help="handoffs measured, gateway and naive recipe each")
