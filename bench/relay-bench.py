@@ -496,6 +496,7 @@ def report(results, args):
         b = bundle["relay"]
         row("RSS under load, bin/handoff-gateway", f"{b['rss_max']:.0f} MiB", "", "<= 400 MB (381 MiB)")
         row("  its CPU per message, messages/s delivered", f"{b['cpu_ms']:.2f} ms, {b['delivered_per_s']:.0f}/s")
+        row("  by thread pool", ", ".join(f"{name} {ms:.2f}" for name, ms in b["cpu_ms_by_pool"].items()))  # the serial GC is the VM Thread
 
 
 if __name__ == "__main__":
