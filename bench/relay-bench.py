@@ -23,12 +23,12 @@ Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a JVM
             handoffs, with --delay-ms added to every stand-in call, handoff latency next to the naive recipe
             (grant, get_dynamic_configuration, start_chat, send_event) posted straight to the stand-in
 The bundle variant runs the relay part only (its RSS and CPU are what differ). --relay-only: java -jar's
-relay figures alone, for a quick look.
+relay figures alone, for a quick look; --bundle-only: the bundle's alone.
 
 Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 10000] [--warmup-round 10000]
                       [--max-warmup 500000] [--messages 10000]
                       [--samples 300] [--handoffs 40] [--handoff-warmup 1000] [--delay-ms 30]
-                      [--relay-only] [--jvm-options "-D..."] [--jfr FILE]
+                      [--relay-only | --bundle-only] [--jvm-options "-D..."] [--jfr FILE]
 """
 import argparse
 import collections
@@ -416,15 +416,18 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=30)
     parser.add_argument("--jvm-options", default="", help="added to the gateway's JVM options (JAVA_OPTS for the bundle)")
     parser.add_argument("--relay-only", action="store_true", help="java -jar's relay figures only (a quick look)")
+    parser.add_argument("--bundle-only", action="store_true", help="the bundle's relay figures only (its CPU, RSS)")
     parser.add_argument("--jfr", help="record the jar's relay phase (after the warm-up) with JFR into this file; "
                                       "starting JFR makes the JIT compile again, so it profiles a warming JVM")
     args = parser.parse_args()
+    if args.bundle_only and not args.bundle:
+        parser.error("--bundle-only needs --bundle (bench/run passes it)")
 
     standin = StandIn()
     results = {}
     try:
         for variant, artifact in (("jar", args.jar), ("bundle", args.bundle)):
-            if artifact is None or (variant == "bundle" and args.relay_only):
+            if artifact is None or (variant == "bundle" and args.relay_only) or (variant == "jar" and args.bundle_only):
                 continue
             print(f"[{variant}] starting the gateway", file=sys.stderr, flush=True)
             gateway = Gateway(variant, artifact, standin, args.jvm_options)
@@ -468,6 +471,16 @@ def report(results, args):
             row(f"warm-up, {name}", f"{last['messages']} messages",
                 f"CPU a message {first['cpu_ms']:.2f} -> {last['cpu_ms']:.2f} ms",
                 f"JIT {last['jit_ms']:.2f} ms a message" + ("" if w["settled"] else ", NOT settled (--max-warmup)"))
+    if jar:
+        jar_figures(jar, args, row, ms)
+    if bundle:
+        b = bundle["relay"]
+        row("RSS under load, bin/handoff-gateway", f"{b['rss_max']:.0f} MiB", "", "<= 400 MB (381 MiB)")
+        row("  its CPU per message, messages/s delivered", f"{b['cpu_ms']:.2f} ms, {b['delivered_per_s']:.0f}/s")
+        row("  by thread pool", ", ".join(f"{name} {ms:.2f}" for name, ms in b["cpu_ms_by_pool"].items()))  # the serial GC is the VM Thread
+
+
+def jar_figures(jar, args, row, ms):
     j = jar["relay"]
     row("gateway CPU per relayed message", f"{j['cpu_ms']:.2f} ms", "", "<= 1.0 ms")
     row("  by thread pool", ", ".join(f"{name} {ms:.2f}" for name, ms in j["cpu_ms_by_pool"].items()))
@@ -492,11 +505,6 @@ def report(results, args):
     row("returning client's handoff: upstream calls", f"{again} " + ",".join(sorted(again_calls)), "", "1")
     row(f"handoff p50, {args.delay_ms} ms per LiveChat call", ms(gateway_handoff), f"naive {ms(naive)}",
         f"ratio {gateway_handoff / naive:.2f}x (<= 0.55x)")
-    if bundle:
-        b = bundle["relay"]
-        row("RSS under load, bin/handoff-gateway", f"{b['rss_max']:.0f} MiB", "", "<= 400 MB (381 MiB)")
-        row("  its CPU per message, messages/s delivered", f"{b['cpu_ms']:.2f} ms, {b['delivered_per_s']:.0f}/s")
-        row("  by thread pool", ", ".join(f"{name} {ms:.2f}" for name, ms in b["cpu_ms_by_pool"].items()))  # the serial GC is the VM Thread
 
 
 if __name__ == "__main__":
