@@ -55,6 +55,8 @@ public class LiveChatFiles {
         } catch (FileNotFetchedException e) {
             throw notFetched(turn.conversationId(), message.file().url(), e);
         }
+        // a setProperty's method runs on a copy of the exchange, but the copy shares the exchange's unit of
+        // work, which runs this when the whole delivery attempt is done
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
