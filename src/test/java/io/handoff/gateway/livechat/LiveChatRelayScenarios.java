@@ -106,7 +106,7 @@ abstract class LiveChatRelayScenarios {
 
     /** The client-message queue has delivered (or given up on) everything the conversation's bot handed over. */
     void awaitDelivered(String id) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> queue.head(id).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.heads(id, 1).isEmpty());
     }
 
     @Test
@@ -194,6 +194,23 @@ abstract class LiveChatRelayScenarios {
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.type()).isEqualTo("urn:handoff:problem:not-in-handoff");
         assertThat(LIVECHAT.count("send_event")).isEqualTo(1);
+    }
+
+    @Test
+    void theClientsLastWordsTriedAgainKeepTheirCustomId() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        LIVECHAT.failNext("send_event", 1, 500, "internal");
+
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "{\"text\": \"Thanks, bye\"}").status()).isEqualTo(200);
+
+        awaitDelivered(id); // the first send_event failed: the queue tried the close again
+        List<JsonNode> sent = LIVECHAT.bodies("send_event");
+        assertThat(sent).hasSize(2);
+        // one custom_id for both tries, so the operator's side can tell a repeat from a second message
+        assertThat(sent).extracting(body -> body.path("event").path("custom_id").asText()).containsExactly("close:" + chat, "close:" + chat);
+        assertThat(texts(chat)).containsExactly("hi", "Thanks, bye");
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
     }
 
     @Test

@@ -32,13 +32,16 @@ public class LiveChatRelay {
         return Map.of("chat_id", turn.providerChatId(), "event", event);
     }
 
-    /** {@code send_event} with the client's last words before the chat closes; {@code exchangeId} makes its custom_id. */
-    public Map<String, Object> closingEvent(ClientTurn turn, String exchangeId) {
+    /**
+     * {@code send_event} with the client's last words before the chat closes. A chat closes once, so its id
+     * makes a custom_id that stays the same when the queue tries the close again.
+     */
+    public Map<String, Object> closingEvent(ClientTurn turn) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", "message");
         event.put("text", turn.closingText());
         event.put("recipients", "all");
-        event.put("custom_id", "close:" + exchangeId);
+        event.put("custom_id", "close:" + turn.providerChatId());
         return Map.of("chat_id", turn.providerChatId(), "event", event);
     }
 
