@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -159,11 +158,6 @@ public class ClientQueue {
     private String stateOf(String conversationId) {
         return jdbc.queryForList("select state from conversation where conversation_id = ?", String.class, conversationId)
                 .stream().findFirst().orElse(null);
-    }
-
-    /** The conversation's oldest item not done yet: it holds back the ones after it. */
-    public Optional<Item> head(String conversationId) {
-        return heads(conversationId, 1).stream().findFirst();
     }
 
     /** The conversation's {@code limit} oldest items not done yet, oldest first. */

@@ -137,7 +137,7 @@ class ClientFileFetchTest {
     }
 
     void awaitDelivered(String id) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> queue.head(id).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> queue.heads(id, 1).isEmpty());
     }
 
     static List<JsonNode> uploadedFiles(String chat) {

@@ -13,6 +13,6 @@ public final class QueueWait {
     }
 
     public static void awaitDelivered(ClientQueue queue, String conversationId) {
-        await().atMost(Duration.ofSeconds(15)).until(() -> queue.head(conversationId).isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> queue.heads(conversationId, 1).isEmpty());
     }
 }
