@@ -17,7 +17,8 @@ Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a JVM
             synchronous relay and an asynchronous queue alike); RSS is the highest seen. The CPU the
             stand-in and the bots spent meanwhile is printed too: they share the 2 cores with the gateway
   latency   POST /messages one at a time, next to send_event posted straight to the stand-in (both by a
-            Python client: Java's HttpClient adds more latency of its own than the gateway)
+            Python client: Java's HttpClient adds more latency of its own than the gateway); and the floor
+            under it: GET /conversations/{id}, the cheapest call a bot makes, which stores and delivers nothing
   handoff   upstream calls of a first handoff (the destination's availability seen within the TTL) and of a
             returning client with a valid token, counted at the stand-in; then, after --handoff-warmup
             handoffs, with --delay-ms added to every stand-in call, handoff latency next to the naive recipe
@@ -360,6 +361,14 @@ def one_by_one_messages(gateway, count):
     return median_and_p99(latencies)
 
 
+def one_by_one_reads(gateway, count):
+    """GET /api/v1/conversations/{id} one after another: the cheapest call a bot makes (the key check, Spring MVC,
+    one Camel route, one SQL read, nothing stored or delivered), the floor under POST /messages in this stack."""
+    client, cid = bot(gateway.port), new_conversation()
+    handoff(client, cid)
+    return median_and_p99([client.call("GET", f"/api/v1/conversations/{cid}")[2] for _ in range(count)])
+
+
 def median_and_p99(values):
     ordered = sorted(values)
     return ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
@@ -455,6 +464,7 @@ def main():
                     print(f"[{variant}] latency, handoffs", file=sys.stderr, flush=True)
                     r["direct_load"] = direct_send_events(standin, args.bots, args.messages // 4)
                     r["one"] = one_by_one_messages(gateway, args.samples)
+                    r["read_one"] = one_by_one_reads(gateway, args.samples)
                     r["direct_one"] = direct_one_by_one(standin, args.samples)
                     r["handoff"] = handoff_figures(gateway, standin, args.handoffs, args.delay_ms, args.handoff_warmup)
                     if not args.no_python:
@@ -487,6 +497,7 @@ def latency_against_python_standin(gateway, standin, args):
     r = {"relay": relay(gateway, standin, args.bots, args.messages)}
     r["direct_load"] = direct_send_events(standin, args.bots, args.messages // 4)
     r["one"] = one_by_one_messages(gateway, args.samples)
+    r["read_one"] = one_by_one_reads(gateway, args.samples)
     r["direct_one"] = direct_one_by_one(standin, args.samples)
     return r
 
@@ -546,6 +557,8 @@ def latency_rows(result, args, row, ms):
         f"send_event {ms(load50)} / {ms(load99)}", f"p50 ratio {j['p50'] / load50:.1f}x (<= 3x)")
     row("POST /messages p50 / p99, one at a time", f"{ms(one50)} / {ms(one99)}",
         f"send_event {ms(d50)} / {ms(d99)}", f"p50 ratio {one50 / d50:.1f}x (<= 3x)")
+    read50, read99 = result["read_one"]
+    row("  the floor: GET /conversations/{id}, same", f"{ms(read50)} / {ms(read99)}", "", f"p50 ratio {read50 / d50:.1f}x")
 
 
 def python_figures(result, args, row, ms):
