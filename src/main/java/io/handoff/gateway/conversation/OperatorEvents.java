@@ -6,6 +6,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores what operators do as events for the bot, once, and moves the conversation's state with them:
@@ -21,27 +22,30 @@ public class OperatorEvents {
     private final ConversationStore conversations;
     private final EventLog events;
     private final ProcessedKeys keys;
+    private final TransactionTemplate tx;
 
-    public OperatorEvents(ConversationStore conversations, EventLog events, ProcessedKeys keys) {
+    public OperatorEvents(ConversationStore conversations, EventLog events, ProcessedKeys keys, TransactionTemplate tx) {
         this.conversations = conversations;
         this.events = events;
         this.keys = keys;
+        this.tx = tx;
     }
 
+    /**
+     * Records a platform's event once. Its id, the state change and the stored event commit together: a
+     * failure or a crash in between leaves none of them, so the platform's retry does it all; and a retry
+     * that races the first delivery (on any instance) waits on the id's key until that one has committed
+     * (then it is a repeat) or rolled back (then it is the first).
+     */
     public void record(OperatorEvent event) {
-        String scope = event.provider() + "-event";
-        if (event.dedupKey() != null && !keys.firstTime(scope, event.dedupKey())) {
-            log.info("conversation={} {} {} already recorded", event.conversationId(), event.provider(), event.kind());
-            return;
-        }
-        try {
-            apply(event);
-        } catch (RuntimeException e) {
-            if (event.dedupKey() != null) {
-                keys.forget(scope, event.dedupKey()); // the platform's retry must be processed again
+        tx.executeWithoutResult(status -> {
+            if (event.dedupKey() != null && !keys.firstTime(event.provider() + "-event", event.dedupKey())) {
+                status.setRollbackOnly(); // (on PostgreSQL the failed insert has ended the transaction anyway)
+                log.info("conversation={} {} {} already recorded", event.conversationId(), event.provider(), event.kind());
+                return;
             }
-            throw e;
-        }
+            apply(event);
+        });
     }
 
     /** The bot (or the client through it) ended the handoff: back to BOT, livechatFinished once. */
@@ -99,14 +103,21 @@ public class OperatorEvents {
         log.info("conversation={} operator joined", id);
     }
 
+    /** Back to BOT and livechatFinished in one transaction (the caller's, if it has one): both or neither. */
     private boolean finish(String conversationId, String threadId, String reason) {
-        if (!conversations.finishHandoff(conversationId, threadId)) {
+        boolean finished = Boolean.TRUE.equals(tx.execute(status -> {
+            if (!conversations.finishHandoff(conversationId, threadId)) {
+                return false;
+            }
+            events.append(conversationId, "livechatFinished", Map.of("reason", reason));
+            return true;
+        }));
+        if (finished) {
+            log.info("conversation={} handoff finished, reason={}", conversationId, reason);
+        } else {
             log.info("conversation={} close ({}) after the handoff had ended: nothing to do", conversationId, reason);
-            return false;
         }
-        events.append(conversationId, "livechatFinished", Map.of("reason", reason));
-        log.info("conversation={} handoff finished, reason={}", conversationId, reason);
-        return true;
+        return finished;
     }
 
     static Map<String, Object> operator(Conversation conversation, OperatorEvent event) {

@@ -35,11 +35,6 @@ public class ProcessedKeys {
         }
     }
 
-    /** Forgets a key whose work failed, so a retry of it is not taken for a duplicate. */
-    public void forget(String scope, String key) {
-        jdbc.update("delete from processed_key where scope = ? and key_value = ?", scope, key);
-    }
-
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
     public void forgetOld() {
         jdbc.update("delete from processed_key where created_at < ?", clock.millis() - RETENTION.toMillis());
