@@ -48,14 +48,23 @@ public class OperatorEvents {
         });
     }
 
-    /** The bot (or the client through it) ended the handoff: back to BOT, livechatFinished once. */
-    public boolean finishedByClient(String conversationId) {
-        return finish(conversationId, null, "clientClosed");
+    /**
+     * The bot (or the client through it) ended the handoff: back to BOT, livechatFinished once. {@code closedBy}
+     * names a front door that asked for it itself (JAICP's closeChat: "jaicp"), so that door is not told back;
+     * null for the bot API, a close phrase or operations.
+     */
+    public boolean finishedByClient(String conversationId, String closedBy) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("reason", "clientClosed");
+        if (closedBy != null) {
+            fields.put("closedBy", closedBy);
+        }
+        return finish(conversationId, null, fields);
     }
 
     /** The provider had ended the chat without our hearing of it (e.g. a send found it inactive). */
     public boolean finishedByProvider(String conversationId, String reason) {
-        return finish(conversationId, null, reason);
+        return finish(conversationId, null, Map.of("reason", reason));
     }
 
     private void apply(OperatorEvent event) {
@@ -80,7 +89,7 @@ public class OperatorEvents {
                 events.append(id, type, fields);
                 log.info("conversation={} {} stored", id, type);
             }
-            case FINISHED -> finish(id, event.threadId(), String.valueOf(event.fields().getOrDefault("reason", "providerClosed")));
+            case FINISHED -> finish(id, event.threadId(), Map.of("reason", event.fields().getOrDefault("reason", "providerClosed")));
             case TRANSFERRED -> {
                 events.append(id, "chatTransferred", event.fields());
                 log.info("conversation={} chat transferred", id);
@@ -104,12 +113,13 @@ public class OperatorEvents {
     }
 
     /** Back to BOT and livechatFinished in one transaction (the caller's, if it has one): both or neither. */
-    private boolean finish(String conversationId, String threadId, String reason) {
+    private boolean finish(String conversationId, String threadId, Map<String, Object> fields) {
+        Object reason = fields.get("reason");
         boolean finished = Boolean.TRUE.equals(tx.execute(status -> {
             if (!conversations.finishHandoff(conversationId, threadId)) {
                 return false;
             }
-            events.append(conversationId, "livechatFinished", Map.of("reason", reason));
+            events.append(conversationId, "livechatFinished", fields);
             return true;
         }));
         if (finished) {

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A gateway event as JAICP's operator event (reference §1.4): operatorMessage → TextMessage,
  * operatorFile → FileMessage, livechatFinished → Closed. The id is the conversation and seq, the same on
  * every retry, so JAICP can drop repeats. Events JAICP has no word for (operatorJoined, and the close
- * JAICP itself asked for) are not sent.
+ * JAICP itself asked for with closeChat: {@code closedBy: jaicp}) are not sent; any other close is, so JAICP
+ * hands the user back to its bot.
  */
 @Component
 public class JaicpEvents {
@@ -48,7 +49,7 @@ public class JaicpEvents {
                     }
                 }
                 case "livechatFinished" -> {
-                    if ("clientClosed".equals(event.path("reason").asText())) {
+                    if ("jaicp".equals(event.path("closedBy").asText())) {
                         return Optional.empty(); // JAICP closed it itself (closeChat)
                     }
                     out.put("type", "Closed");

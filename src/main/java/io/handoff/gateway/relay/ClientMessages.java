@@ -176,13 +176,13 @@ public class ClientMessages {
     /**
      * The client ends the handoff: the close is queued after the messages accepted before it, and the
      * conversation is the bot's again, with livechatFinished(clientClosed) once, in one transaction. The
-     * answer's body.
+     * answer's body. {@code closedBy}: the front door that asked, when it is told of closes itself (JAICP), else null.
      */
-    public Map<String, Object> close(ClientTurn turn) {
+    public Map<String, Object> close(ClientTurn turn, String closedBy) {
         String id = turn.conversationId();
         queue.inTransaction(() -> {
             queue.acceptClose(id, write(turn.closingText()));
-            operatorEvents.finishedByClient(id);
+            operatorEvents.finishedByClient(id, closedBy);
             return null;
         });
         log.info("conversation={} closed by the client", id);

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.conversation.ClientQueue;
+import io.handoff.gateway.conversation.ConversationCloser;
 import io.handoff.gateway.support.QueueWait;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.fakes.FakeLiveTex;
@@ -74,6 +75,8 @@ class JaicpFrontDoorTest {
     int port;
     @Autowired
     ClientQueue queue;
+    @Autowired
+    ConversationCloser closer;
     FakeJaicp jaicp;
 
     @AfterEach
@@ -190,6 +193,23 @@ class JaicpFrontDoorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> jaicp.eventsOf(user).size() >= 2);
         assertThat(jaicp.eventsOf(user)).extracting(e -> e.path("type").asText() + ":" + e.path("text").asText())
                 .containsExactly("TextMessage:10% off", "TextMessage:welcome back");
+    }
+
+    @Test
+    void aCloseJaicpDidNotAskForIsPushedToItAsClosed() {
+        String user = "u-" + UUID.randomUUID();
+        String id = "jaicp:shop:" + user;
+        assertThat(jaicp.selectDestination(user, "support", Map.of()).status()).isEqualTo(200);
+        String chat = new GatewayClient(port, "bot-key").get("/api/v1/conversations/" + id).json().path("providerChatId").asText();
+        LIVECHAT.agentSays(chat, "anna@example.com", "Hello");
+
+        // operations end it (the JMX close runs this same route): JAICP must hand the user back to its bot
+        assertThat(closer.close(id)).isTrue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> jaicp.eventsOf(user).size() == 2);
+        assertThat(jaicp.eventsOf(user)).extracting(e -> e.path("type").asText()).containsExactly("TextMessage", "Closed");
+        QueueWait.awaitDelivered(queue, id);
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
     }
 
     @Test

@@ -144,7 +144,7 @@ class JaicpMappingTest {
     }
 
     @ParameterizedTest(name = "[{index}] livechatFinished {0}")
-    @ValueSource(strings = {"operatorClosed", "inactivity", "providerClosed"})
+    @ValueSource(strings = {"operatorClosed", "inactivity", "providerClosed", "clientClosed"})   // clientClosed: by operations, say
     void aFinishJaicpDidNotAskForIsClosed(String reason) {
         assertThat(toJaicp("{'seq': 5, 'conversationId': 'jaicp:shop:u-1', 'type': 'livechatFinished', 'reason': '" + reason + "'}"))
                 .contains(json("{'id': 'jaicp:shop:u-1:5', 'userId': 'u-1', 'type': 'Closed'}"));
@@ -152,7 +152,8 @@ class JaicpMappingTest {
 
     @Test
     void whatJaicpHasNoWordForIsNotSent() {
-        assertThat(toJaicp("{'seq': 6, 'conversationId': 'jaicp:shop:u-1', 'type': 'livechatFinished', 'reason': 'clientClosed'}")).isEmpty();
+        assertThat(toJaicp("{'seq': 6, 'conversationId': 'jaicp:shop:u-1', 'type': 'livechatFinished', 'reason': 'clientClosed', "
+                + "'closedBy': 'jaicp'}")).isEmpty(); // JAICP's own closeChat
         assertThat(toJaicp("{'seq': 1, 'conversationId': 'jaicp:shop:u-1', 'type': 'operatorJoined', 'operator': {'id': 'a'}}")).isEmpty();
         assertThat(toJaicp("{'seq': 7, 'conversationId': 'jaicp:shop:u-1', 'type': 'chatTransferred'}")).isEmpty();
         assertThat(toJaicp("{'seq': 8, 'conversationId': 'jaicp:shop:u-1', 'type': 'noLivechatOperatorsOnline'}")).isEmpty();
