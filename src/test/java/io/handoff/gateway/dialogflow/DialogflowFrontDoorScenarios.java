@@ -234,6 +234,35 @@ abstract class DialogflowFrontDoorScenarios {
     }
 
     @Test
+    void aFailedOfflineEventKeepsTheSwitchAndARepeatGetsTheSameAnswer() {
+        LIVECHAT.groupStatus(1, "offline");
+        DIALOGFLOW.failNextEvent("no_operators_online", 5, 500);
+        String id = "offline-fails-" + UUID.randomUUID();
+        Map<String, Object> message = Map.of("messageId", "m-1", "text", "operator");
+
+        GatewayClient.Response answer = send("shop", id, message);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        assertThat(answer.json().path("state").asText()).isEqualTo("BOT");
+        assertThat(answer.json().path("handoff").path("failed").asText()).isEqualTo("noLivechatOperatorsOnline");
+        assertThat(answer.json().path("handoff").path("offlineEvent").asText()).isEqualTo("failed");
+        assertThat(texts(answer)).containsExactly("Connecting you to a person...");
+        int asked = DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT);
+        assertThat(asked).isEqualTo(2); // the text, the offline event (a 500 is not repeated while the channel waits)
+
+        GatewayClient.Response repeat = send("shop", id, message);
+        assertThat(repeat.status()).isEqualTo(200);
+        assertThat(repeat.json()).isEqualTo(answer.json());
+        assertThat(DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT)).isEqualTo(asked);
+        assertThat(events(id)).extracting(e -> e.path("type").asText()).containsExactly("noLivechatOperatorsOnline");
+
+        // the transcript holds the message once: the next handoff's history shows it
+        LIVECHAT.groupStatus(1, "online");
+        String chat = post("shop", id, "operator").json().path("handoff").path("providerChatId").asText();
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText())
+                .containsExactly("operator", "Bot: Connecting you to a person...", "operator");
+    }
+
+    @Test
     void aResumeEventAnswered500IsRetriedAndTheBotSpeaks() {
         String id = "resume-500-" + UUID.randomUUID();
         int asked = handOffAndClose(id, 500, 1);
