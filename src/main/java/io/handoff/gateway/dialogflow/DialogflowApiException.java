@@ -51,6 +51,12 @@ public class DialogflowApiException extends DialogflowException {
         return status;
     }
 
+    /** No answer (refused, timed out, reset), 429 or 5xx; a 4xx other than 429 (400, 403, 404) is permanent. */
+    @Override
+    public boolean transientFailure() {
+        return status == 0 || status == 429 || status >= 500;
+    }
+
     /** Unreachable or rate-limited (a 503 problem for the caller); else an error answer (502). */
     public boolean unavailable() {
         return status == 0 || status == 429 || status == 503;

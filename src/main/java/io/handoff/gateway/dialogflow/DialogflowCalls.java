@@ -84,6 +84,8 @@ public class DialogflowCalls implements Processor {
 
     static ProblemException problem(DialogflowException failure) {
         boolean unavailable = failure instanceof DialogflowApiException api ? api.unavailable() : failure.retryable();
+        // true of the text's call, the only one answered this way: nothing is kept before it, and the offline
+        // event's failure (after the switch) is answered 200 by dialogflow-offline-retry instead
         String detail = failure.getMessage() + "; the transcript is unchanged, the message may be sent again";
         return unavailable
                 ? new ProblemException(503, "dialogflow-unavailable", "Dialogflow unavailable", detail, null)

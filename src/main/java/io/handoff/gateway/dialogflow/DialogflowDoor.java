@@ -137,6 +137,18 @@ public class DialogflowDoor {
                 requests.event(turn.agent(), turn.agent().offlineEventName().orElseThrow(), turn.languageCode(), parameters));
     }
 
+    /**
+     * The offline event failed (after the retries that are safe): the switch stands, so the message is answered 200
+     * with the replies so far and {@code handoff.offlineEvent: failed}, and a repeat gets that answer again.
+     */
+    public DialogflowTurn offlineEventFailed(DialogflowTurn turn, Throwable failure) {
+        log.warn("conversation={} Dialogflow agent {}: the offline event failed, answered without its replies: {}",
+                turn.conversationId(), turn.agentName(), DialogflowCalls.unwrapped(failure).getMessage());
+        Map<String, Object> handoff = new LinkedHashMap<>(turn.handoff());
+        handoff.put("offlineEvent", "failed");
+        return turn.withHandoff(turn.state(), handoff);
+    }
+
     DialogflowCall call(String agentName, Agent agent, String conversationId, String sessionId, ObjectNode body)
             throws JsonProcessingException {
         return new DialogflowCall(agentName, agent, conversationId, DialogflowEndpoints.detectIntentUrl(agent, sessionId),

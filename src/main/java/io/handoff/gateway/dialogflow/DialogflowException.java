@@ -21,4 +21,12 @@ public class DialogflowException extends RuntimeException {
     public boolean retryable() {
         return retryable;
     }
+
+    /**
+     * Whether the failure may pass (a later try may succeed), whether or not Dialogflow acted on the call: for calls
+     * nobody waits on and that may be repeated (the resume event). Here: what {@link #retryable()} says.
+     */
+    public boolean transientFailure() {
+        return retryable;
+    }
 }

@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -37,17 +38,14 @@ import io.handoff.gateway.dialogflow.DialogflowProperties.Agent;
  * the first {@code livechatFinished} after that seq is what is resumed. An instance takes the resume with a lease,
  * and stores the {@code botMessage} and clears the mark in one transaction, so two instances never both store it, and
  * a restart (or another instance, after the lease) finds the mark and does it then. A failed call is retried in the
- * background with backoff (only what is safe to repeat); after giving up, nothing is stored: the bot answers the
- * next message as usual. Events stored on this instance wake the work at once; the sweep finds the rest.
+ * background with backoff ({@code handoff.dialogflow.resume-retry.*}) while the failure may pass (no answer, 429,
+ * 5xx); a 4xx is given up at once. After giving up, nothing is stored: the bot answers the next message as usual. Events stored on this instance wake the work at once; the sweep finds the rest.
  */
 @Component("dialogflowResumes")
 public class DialogflowResumes implements ConversationWorkers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(DialogflowResumes.class);
     static final Duration LEASE = Duration.ofMinutes(2);
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-    static final int MAX_ATTEMPTS = 10;
 
     /** A resume taken by this instance. */
     record Resume(Binding binding, Agent agent, long handoffSeq, long finishedSeq, String reason, int attempts) {
@@ -63,11 +61,17 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
     private final Clock clock;
     private final ProducerTemplate camel;
     private final DetectIntentRequests requests;
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
+    private final int maxAttempts;
     private final ConversationWorkers worker = new ConversationWorkers("dialogflow-resume", 1, this::resumeIfDue);
 
     public DialogflowResumes(DialogflowProperties properties, DialogflowConversations conversations, DialogflowDoor door,
                              EventLog events, EventSignals signals, JdbcTemplate jdbc, TransactionTemplate tx,
-                             ObjectMapper json, Clock clock, ProducerTemplate camel) {
+                             ObjectMapper json, Clock clock, ProducerTemplate camel,
+                             @Value("${handoff.dialogflow.resume-retry.initial-delay:5s}") Duration firstBackoff,
+                             @Value("${handoff.dialogflow.resume-retry.max-delay:5m}") Duration maxBackoff,
+                             @Value("${handoff.dialogflow.resume-retry.max-attempts:10}") int maxAttempts) {
         this.properties = properties;
         this.conversations = conversations;
         this.door = door;
@@ -78,6 +82,9 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
         this.clock = clock;
         this.camel = camel;
         this.requests = new DetectIntentRequests(json);
+        this.firstBackoff = firstBackoff;
+        this.maxBackoff = maxBackoff;
+        this.maxAttempts = maxAttempts;
         signals.onStored(this::kick);
     }
 
@@ -166,15 +173,18 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
             return;
         }
         failure = DialogflowCalls.unwrapped(failure);
-        boolean retryable = failure instanceof DialogflowException d && d.retryable();
+        // nobody waits on the resume and a second one does little harm: unlike the door's calls, a 5xx or a timeout
+        // is tried again; a 4xx other than 429 (an unknown agent or session, a refused request) will not pass
+        boolean passing = failure instanceof DialogflowException d && d.transientFailure();
         int attempts = resume.attempts() + 1;
-        if (!retryable || attempts >= MAX_ATTEMPTS) {
-            log.warn("conversation={} Dialogflow resume event given up after {} attempt(s): {}; the bot answers the next "
-                    + "message as usual", conversationId, attempts, failure.getMessage());
+        if (!passing || attempts >= maxAttempts) {
+            log.warn("conversation={} Dialogflow resume event given up after {} attempt(s){}: {}; the bot answers the "
+                    + "next message as usual", conversationId, attempts, passing ? "" : " (not worth repeating)",
+                    failure.getMessage());
             settle(resume, null);
             return;
         }
-        long delay = ConversationWorkers.backoff(FIRST_BACKOFF, MAX_BACKOFF, attempts);
+        long delay = ConversationWorkers.backoff(firstBackoff, maxBackoff, attempts);
         jdbc.update("update dialogflow_session set resume_attempts = ?, resume_next_at = ?, resume_lease_until = 0 "
                 + "where conversation_id = ? and handoff_seq = ?", attempts, clock.millis() + delay, conversationId,
                 resume.handoffSeq());

@@ -25,7 +25,7 @@ import io.handoff.gateway.dialogflow.DialogflowProperties.Agent;
  *   state                               bind-dialogflow-session (the conversation's state now)
  *   replies, result                     after each detectIntent (the text's, then the offline event's)
  *   handoff                             the switch's outcome: the 201 body's destination/provider/chat, or
- *                                       {failed: noLivechatOperatorsOnline}
+ *                                       {failed: noLivechatOperatorsOnline[, offlineEvent: failed]}
  * </pre>
  */
 public record DialogflowTurn(String agentName, Agent agent, String conversationId, String sessionId, String messageId,

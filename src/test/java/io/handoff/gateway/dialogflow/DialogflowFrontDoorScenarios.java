@@ -79,6 +79,11 @@ abstract class DialogflowFrontDoorScenarios {
         registry.add(faq + "credentials", DIALOGFLOW::credentialsResource);
         registry.add(faq + "destination", () -> "support");
         registry.add("handoff.retry.initial-delay", () -> "10");
+        // resumes retried quickly here: 3 tries, 100 ms apart
+        registry.add("handoff.dialogflow.resume-retry.initial-delay", () -> "100ms");
+        registry.add("handoff.dialogflow.resume-retry.max-delay", () -> "100ms");
+        registry.add("handoff.dialogflow.resume-retry.max-attempts", () -> "3");
+        registry.add("handoff.dialogflow.resume-poll-interval", () -> "100ms");
     }
 
     @LocalServerPort
@@ -226,6 +231,82 @@ abstract class DialogflowFrontDoorScenarios {
         assertThat(texts(answer)).containsExactly("Connecting you to a person...", "Nobody is online right now, sorry.");
         assertThat(last(DIALOGFLOW.detectIntentCalls()).event()).isEqualTo("no_operators_online");
         assertThat(events(id)).extracting(e -> e.path("type").asText()).containsExactly("noLivechatOperatorsOnline");
+    }
+
+    @Test
+    void aFailedOfflineEventKeepsTheSwitchAndARepeatGetsTheSameAnswer() {
+        LIVECHAT.groupStatus(1, "offline");
+        DIALOGFLOW.failNextEvent("no_operators_online", 5, 500);
+        String id = "offline-fails-" + UUID.randomUUID();
+        Map<String, Object> message = Map.of("messageId", "m-1", "text", "operator");
+
+        GatewayClient.Response answer = send("shop", id, message);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        assertThat(answer.json().path("state").asText()).isEqualTo("BOT");
+        assertThat(answer.json().path("handoff").path("failed").asText()).isEqualTo("noLivechatOperatorsOnline");
+        assertThat(answer.json().path("handoff").path("offlineEvent").asText()).isEqualTo("failed");
+        assertThat(texts(answer)).containsExactly("Connecting you to a person...");
+        int asked = DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT);
+        assertThat(asked).isEqualTo(2); // the text, the offline event (a 500 is not repeated while the channel waits)
+
+        GatewayClient.Response repeat = send("shop", id, message);
+        assertThat(repeat.status()).isEqualTo(200);
+        assertThat(repeat.json()).isEqualTo(answer.json());
+        assertThat(DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT)).isEqualTo(asked);
+        assertThat(events(id)).extracting(e -> e.path("type").asText()).containsExactly("noLivechatOperatorsOnline");
+
+        // the transcript holds the message once: the next handoff's history shows it
+        LIVECHAT.groupStatus(1, "online");
+        String chat = post("shop", id, "operator").json().path("handoff").path("providerChatId").asText();
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText())
+                .containsExactly("operator", "Bot: Connecting you to a person...", "operator");
+    }
+
+    @Test
+    void aResumeEventAnswered500IsRetriedAndTheBotSpeaks() {
+        String id = "resume-500-" + UUID.randomUUID();
+        int asked = handOffAndClose(id, 500, 1);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> events(id).stream()
+                .anyMatch(e -> e.path("type").asText().equals("botMessage")));
+        assertThat(DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT) - asked).isEqualTo(2);
+        assertThat(last(DIALOGFLOW.detectIntentCalls()).event()).isEqualTo("handoff_ended");
+    }
+
+    @Test
+    void aResumeEventAnswered404IsGivenUpAtOnce() throws InterruptedException {
+        String id = "resume-404-" + UUID.randomUUID();
+        int asked = handOffAndClose(id, 404, 5);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT) > asked);
+        Thread.sleep(1_000); // ten sweeps and backoffs of 100 ms: no second try
+        assertThat(DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT) - asked).isEqualTo(1);
+        assertThat(events(id)).extracting(e -> e.path("type").asText()).doesNotContain("botMessage");
+    }
+
+    @Test
+    void aResumeEventFailingForGoodIsGivenUpAfterTheMaximumTries() throws InterruptedException {
+        String id = "resume-down-" + UUID.randomUUID();
+        int asked = handOffAndClose(id, 500, 10);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT) - asked >= 3);
+        Thread.sleep(1_000);
+        assertThat(DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT) - asked).isEqualTo(3); // max-attempts
+        assertThat(events(id)).extracting(e -> e.path("type").asText()).doesNotContain("botMessage");
+        DIALOGFLOW.reset();
+        GatewayClient.Response next = post("shop", id, "hello"); // the bot answers the next message as usual
+        assertThat(next.json().path("state").asText()).isEqualTo("BOT");
+        assertThat(texts(next)).containsExactly("Hello! How can I help?");
+    }
+
+    /** A handoff the operator ends, its resume event answered {@code status} {@code times}; the calls made before it. */
+    int handOffAndClose(String id, int status, int times) {
+        String chat = post("shop", id, "human").json().path("handoff").path("providerChatId").asText();
+        int asked = DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT);
+        DIALOGFLOW.failNextEvent("handoff_ended", times, status);
+        LIVECHAT.agentJoins(chat, OPERATOR, "Anna");
+        LIVECHAT.agentCloses(chat, OPERATOR);
+        return asked;
     }
 
     @Test

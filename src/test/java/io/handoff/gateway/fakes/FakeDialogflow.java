@@ -93,6 +93,8 @@ public final class FakeDialogflow extends FakePlatformServer {
     private final Map<String, ScriptedAgent> agents = new LinkedHashMap<>();
     private final Map<String, Instant> tokens = new HashMap<>();
     private final List<DetectIntentCall> detectIntentCalls = new ArrayList<>();
+    private final Map<String, Integer> eventFaults = new HashMap<>();
+    private int eventFaultStatus;
     private Duration tokenLifetime = Duration.ofSeconds(3599);
 
     private FakeDialogflow(Clock clock) throws IOException {
@@ -224,6 +226,17 @@ public final class FakeDialogflow extends FakePlatformServer {
                 : googleError(httpStatus, "injected"));
     }
 
+    /**
+     * As {@link #failNext} for detectIntent, but only the next {@code times} calls that send the event {@code event}
+     * (the offline or resume event) fail; text calls pass.
+     */
+    public void failNextEvent(String event, int times, int httpStatus) {
+        synchronized (lock) {
+            eventFaults.merge(event, times, Integer::sum);
+            eventFaultStatus = httpStatus;
+        }
+    }
+
     // ---------------------------------------------------------------- inspection
 
     /** The accepted detectIntent calls, oldest first. */
@@ -239,6 +252,7 @@ public final class FakeDialogflow extends FakePlatformServer {
             resetServer();
             tokens.clear();
             detectIntentCalls.clear();
+            eventFaults.clear();
         }
     }
 
@@ -413,6 +427,10 @@ public final class FakeDialogflow extends FakePlatformServer {
         }
         Query query = agent.edition == Edition.CX ? cxQuery(body) : esQuery(body);
         accept(DETECT_INTENT, request, body);
+        if (query.event() != null && eventFaults.getOrDefault(query.event(), 0) > 0) {
+            eventFaults.merge(query.event(), -1, Integer::sum);
+            throw googleError(eventFaultStatus, "injected");
+        }
         detectIntentCalls.add(new DetectIntentCall(agent.edition, request.path(), target.environment(),
                 target.sessionId(), body.deepCopy(), query.text(), query.event(), query.languageCode()));
         return Reply.json(200, agent.respond(query, target.sessionId()));
