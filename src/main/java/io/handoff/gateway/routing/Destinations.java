@@ -19,6 +19,8 @@ import io.handoff.gateway.api.ProblemException;
  * switch's {@code destination} names. Checked at start-up so a typo fails the deployment, not a handoff.
  * The jar has none of its own (the sandbox profile has two): a deployment's table is all there is. None
  * configured starts, with a warning, like {@code handoff.api.keys}: every switch is then a 422 that says so.
+ * A blank {@code handoff.default-destination} ({@code HANDOFF_DEFAULT_DESTINATION=}) is unset: a switch
+ * naming no destination is refused.
  */
 @Component("destinations")
 public class Destinations {
@@ -36,7 +38,8 @@ public class Destinations {
             providers.checkDestination(name, d.provider(), d.groupIds());
             table.put(name, new Destination(name, d.provider(), d.description(), d.groupIds()));
         });
-        this.defaultDestination = properties.defaultDestination();
+        String configured = properties.defaultDestination();
+        this.defaultDestination = configured == null || configured.isBlank() ? null : configured.strip();
         if (defaultDestination != null && !table.containsKey(defaultDestination)) {
             throw new IllegalStateException("handoff.default-destination '" + defaultDestination
                     + "' is not one of handoff.destinations " + table.keySet());
