@@ -215,7 +215,9 @@ class Gateway:
         settings = [f"--server.port={self.port}", f"--handoff.api.keys={API_KEY}",
                     f"--handoff.livechat.api-url={base}/v3.6", f"--handoff.livechat.accounts-url={base}/accounts",
                     f"--handoff.livechat.client-id={CLIENT_ID}", f"--handoff.livechat.agent-token={AGENT_TOKEN}",
-                    f"--handoff.livechat.license-id={LICENSE_ID}", "--handoff.livechat.webhook-secret=bench-secret"]
+                    f"--handoff.livechat.license-id={LICENSE_ID}", "--handoff.livechat.webhook-secret=bench-secret",
+                    # the jar has no destination of its own: group 0 is the stand-in's online group
+                    "--handoff.destinations.support.provider=livechat", "--handoff.destinations.support.group-ids=0"]
         env = dict(os.environ)
         if variant == "jar":
             command = ["java"] + extra_jvm.split() + ["-jar", artifact,

@@ -132,6 +132,8 @@ class TwoGatewaysPostgresTest {
                 "--camel.main.jmx-enabled=false",
                 "--spring.main.banner-mode=off",
                 "--handoff.api.keys=" + API_KEY,
+                "--handoff.destinations.support.provider=livechat",
+                "--handoff.default-destination=support",
                 "--handoff.destinations.support.group-ids=" + FakeLiveChat.DEFAULT_GROUP,
                 "--handoff.livechat.api-url=" + livechat.apiUrl(),
                 "--handoff.livechat.accounts-url=" + livechat.accountsUrl(),

@@ -59,6 +59,8 @@ class LongPollTest {
         registry.add("handoff.api.max-long-polls", () -> CAP);
         registry.add("spring.task.execution.pool.core-size", () -> POOL);
         registry.add("spring.task.execution.pool.max-size", () -> POOL);
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, WEBHOOK_SECRET);
         registry.add("handoff.ops.provider-check.cache-for", () -> "200ms");

@@ -60,6 +60,8 @@ abstract class DialogflowFrontDoorScenarios {
     /** Everything but the database. */
     static void doorProperties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> "bot-key");
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, "lc");
         String shop = "handoff.dialogflow.agents.shop.";

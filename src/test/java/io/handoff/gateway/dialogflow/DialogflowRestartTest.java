@@ -61,6 +61,8 @@ class DialogflowRestartTest {
                 "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
                 "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
                 "--handoff.livechat.webhook-secret=wh",
+                "--handoff.destinations.support.provider=livechat",
+                "--handoff.default-destination=support",
                 "--handoff.destinations.support.group-ids=1",
                 "--handoff.dialogflow.resume-poll-interval=200ms",
                 "--handoff.dialogflow.agents.shop.edition=cx",

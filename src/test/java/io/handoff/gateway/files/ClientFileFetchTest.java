@@ -63,6 +63,8 @@ class ClientFileFetchTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> API_KEY);
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, WEBHOOK_SECRET);
         registry.add("handoff.retry.initial-delay", () -> "20");

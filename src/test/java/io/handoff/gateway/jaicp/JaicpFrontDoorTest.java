@@ -44,6 +44,8 @@ class JaicpFrontDoorTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> "bot-key");
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         registry.add("handoff.destinations.support.description", () -> "First-line support");
         registry.add("handoff.destinations.sales.provider", () -> "livetex");

@@ -53,6 +53,8 @@ class GatewayRestartTest {
                 "--handoff.livechat.accounts-url=" + LIVECHAT.accountsUrl(),
                 "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
                 "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
+                "--handoff.destinations.support.provider=livechat",
+                "--handoff.default-destination=support",
                 "--handoff.destinations.support.group-ids=1"));
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(HandoffGatewayApplication.class).run(args.toArray(String[]::new));

@@ -29,6 +29,8 @@ class LiveChatOrganizationIdTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> "k");
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
         registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);

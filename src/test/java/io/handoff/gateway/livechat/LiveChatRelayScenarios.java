@@ -49,6 +49,8 @@ abstract class LiveChatRelayScenarios {
 
     static void relayProperties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> API_KEY);
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, WEBHOOK_SECRET);
         registry.add("handoff.callback.url", BOT::callbackUrl);

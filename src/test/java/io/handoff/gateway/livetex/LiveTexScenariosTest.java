@@ -53,6 +53,7 @@ class LiveTexScenariosTest {
         registry.add("handoff.api.keys", () -> API_KEY);
         registry.add("handoff.destinations.sales.provider", () -> "livetex");
         registry.add("handoff.destinations.sales.group-ids", () -> "54321,54322");
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         registry.add("handoff.default-destination", () -> "sales");
         registry.add("handoff.livetex.api-url", LIVETEX::apiUrl);

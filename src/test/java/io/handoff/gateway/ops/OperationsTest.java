@@ -75,6 +75,8 @@ class OperationsTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> API_KEY);
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         registry.add("handoff.livechat.api-url", LIVECHAT::apiUrl);
         registry.add("handoff.livechat.accounts-url", LIVECHAT::accountsUrl);

@@ -57,6 +57,8 @@ class ClientMessageQueueTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:client-queue;DB_CLOSE_DELAY=-1");
         registry.add("handoff.api.keys", () -> API_KEY);
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, WEBHOOK_SECRET);
         registry.add("handoff.relay.initial-backoff", () -> "100ms");

@@ -48,6 +48,8 @@ class RequestFuzzTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> KEY);
         registry.add("handoff.api.max-body-bytes", () -> "32KB");
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         registry.add("handoff.destinations.sales.provider", () -> "livetex");
         registry.add("handoff.destinations.sales.group-ids", () -> "54321");

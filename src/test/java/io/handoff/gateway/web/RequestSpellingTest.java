@@ -51,6 +51,8 @@ class RequestSpellingTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> KEY);
         registry.add("handoff.api.max-body-bytes", () -> "64KB");
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, WEBHOOK_SECRET);
         registry.add("handoff.jaicp.channels.shop.key", () -> "shop-channel-key");

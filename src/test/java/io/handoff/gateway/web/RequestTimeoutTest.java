@@ -36,6 +36,8 @@ class RequestTimeoutTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("handoff.api.keys", () -> API_KEY);
         registry.add("spring.mvc.async.request-timeout", () -> "1s");
+        registry.add("handoff.destinations.support.provider", () -> "livechat");
+        registry.add("handoff.default-destination", () -> "support");
         registry.add("handoff.destinations.support.group-ids", () -> "1");
         LIVECHAT.configure(registry, "request-timeout-webhook-secret");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:request-timeout;DB_CLOSE_DELAY=-1");
