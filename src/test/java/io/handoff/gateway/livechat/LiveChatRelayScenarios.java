@@ -232,6 +232,25 @@ abstract class LiveChatRelayScenarios {
     }
 
     @Test
+    void closeWithNoBodyAndNoContentTypeIsACloseWithoutText() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        String path = "/api/v1/conversations/" + id + "/close";
+        Response notJson = bot.send(bot.request(path).header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("bye")));
+        assertThat(notJson.status()).isEqualTo(415);
+        assertThat(state(id)).isEqualTo("WAITING");
+
+        Response closed = bot.send(bot.request(path).POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(closed.status()).as(closed.text()).isEqualTo(200);
+        assertThat(closed.json().path("state").asText()).isEqualTo("BOT");
+        awaitDelivered(id);
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
+        assertThat(texts(chat)).containsExactly("hi");
+    }
+
+    @Test
     void aWebhookWithAWrongSecretIsRefusedAndChangesNothing() {
         String id = newConversationId();
         String chat = startHandoff(id, Map.of("firstMessage", "hi"));
