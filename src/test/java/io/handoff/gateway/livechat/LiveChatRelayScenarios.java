@@ -251,6 +251,29 @@ abstract class LiveChatRelayScenarios {
     }
 
     @Test
+    void aFileForAConversationNotInAHandoffIsAnswered404Or409BeforeTheFileIsLookedAt() {
+        String refusedUrl = "file:///etc/passwd";
+        String fileUrl = BOT.serveFile("big.png", new byte[] {1});
+        String id = newConversationId();
+
+        assertThat(sendFile(id, refusedUrl, null).status()).isEqualTo(404);
+        assertThat(sendFile(id, fileUrl, 1L << 40).status()).isEqualTo(404);
+        startHandoff(id, Map.of("firstMessage", "hi"));
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        assertThat(sendFile(id, refusedUrl, null).status()).isEqualTo(409);
+        assertThat(sendFile(id, fileUrl, 1L << 40).status()).isEqualTo(409);
+    }
+
+    Response sendFile(String id, String url, Long size) {
+        Map<String, Object> file = new java.util.HashMap<>(Map.of("url", url));
+        if (size != null) {
+            file.put("size", size);
+        }
+        return bot.post("/api/v1/conversations/" + id + "/messages",
+                GatewayClient.json(Map.of("messageId", UUID.randomUUID().toString(), "file", file)));
+    }
+
+    @Test
     void aWebhookWithAWrongSecretIsRefusedAndChangesNothing() {
         String id = newConversationId();
         String chat = startHandoff(id, Map.of("firstMessage", "hi"));
