@@ -37,7 +37,7 @@ public class ApiResponse {
         write(exchange, 200, "application/json", java.util.Map.of("status", "ok"));
     }
 
-    /** Answers again with a stored status and body: a repeated requestId gets the first answer. */
+    /** Answers with a status and a JSON body kept with its key: a repeated requestId or messageId gets the first answer. */
     public void replay(Exchange exchange, int status, String body) {
         dropHeaders(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,8 +51,8 @@ public class ClientQueue {
         }
     }
 
-    /** The answer to an accepted message: a repeat is not queued again; {@code state} is the conversation's. */
-    public record Accepted(boolean duplicate, String state) {
+    /** The answer to an accepted message: a repeat is not queued again and gets the first answer. */
+    public record Accepted(boolean duplicate, ProcessedKeys.Answer answer) {
     }
 
     /** The wake-up every instance's delivery listens to; the key is the conversation id. */
@@ -83,29 +85,45 @@ public class ClientQueue {
 
     /**
      * Stores a client message for the operator of the conversation's open handoff: 404 / 409 when there
-     * is none; a {@code messageId} seen before (in {@code processed_key}, so the database decides, also
-     * between instances) is not stored again. 429 when the conversation already has
-     * {@code handoff.relay.max-pending-per-conversation} items waiting: nothing is stored.
+     * is none. Its {@code messageId} is remembered with the answer, {@code 202} and {@code answerBody} of
+     * the conversation's state, in {@code processed_key}, so the database decides, also between instances:
+     * a {@code messageId} seen before is not stored again and gets the first answer. 429 when the
+     * conversation already has {@code handoff.relay.max-pending-per-conversation} items waiting: nothing
+     * is stored.
      */
-    public Accepted accept(String conversationId, String messageId, String messageJson) {
+    public Accepted accept(String conversationId, String messageId, String messageJson,
+                           Function<String, String> answerBody) {
         try {
             return tx.execute(status -> {
                 Map<String, Object> handoff = takeNextSeq(conversationId);
-                String state = (String) handoff.get("state");
-                if (!keys.firstTime(MESSAGE_IDS + conversationId, messageId)) {
-                    status.setRollbackOnly(); // (on PostgreSQL the failed insert has ended the transaction anyway)
-                    return new Accepted(true, state);
-                }
+                ProcessedKeys.Answer answer = new ProcessedKeys.Answer(202, answerBody.apply((String) handoff.get("state")));
+                keys.remember(MESSAGE_IDS + conversationId, messageId, answer); // seen before: all rolled back
                 long seq = ((Number) handoff.get("last_client_seq")).longValue();
                 if (isFull(conversationId, seq)) {
                     throw ProblemException.queueFull(conversationId, maxPending); // rolls back the seq and the messageId
                 }
                 insert(conversationId, handoff, Kind.MESSAGE, messageId, messageJson);
-                return new Accepted(false, state);
+                return new Accepted(false, answer);
             });
         } catch (DuplicateKeyException raced) { // the same messageId stored by another request meanwhile
-            return new Accepted(true, stateOf(conversationId));
+            // not visible yet if that request has not committed (H2): answered as a repeat of now
+            return new Accepted(true, firstAnswer(conversationId, messageId)
+                    .orElseGet(() -> new ProcessedKeys.Answer(202, answerBody.apply(stateOf(conversationId)))));
         }
+    }
+
+    /** The answer the conversation's {@code messageId} got when it was accepted (a message or a close phrase), if it was. */
+    public Optional<ProcessedKeys.Answer> firstAnswer(String conversationId, String messageId) {
+        return keys.answerOf(MESSAGE_IDS + conversationId, messageId);
+    }
+
+    /**
+     * Remembers a close phrase's {@code messageId} with the close's answer, in the caller's transaction (the
+     * close's); a repeat is a {@link DuplicateKeyException}. Done before the close takes the conversation's
+     * row, so a repeat racing the first try waits for it and then finds its answer.
+     */
+    public void rememberClosePhrase(String conversationId, String messageId, ProcessedKeys.Answer answer) {
+        keys.remember(MESSAGE_IDS + conversationId, messageId, answer);
     }
 
     /**

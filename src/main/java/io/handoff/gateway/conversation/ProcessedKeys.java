@@ -2,6 +2,7 @@ package io.handoff.gateway.conversation;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,6 +15,10 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class ProcessedKeys {
+
+    /** The first answer to a key's request: its HTTP status and JSON body (null when not kept). */
+    public record Answer(int status, String body) {
+    }
 
     static final Duration RETENTION = Duration.ofHours(48);
 
@@ -33,6 +38,21 @@ public class ProcessedKeys {
         } catch (DuplicateKeyException seen) {
             return false;
         }
+    }
+
+    /**
+     * Remembers {@code key} in {@code scope} with the answer it gets; a key seen before is a
+     * {@link DuplicateKeyException}, which (on PostgreSQL) also ends the caller's transaction.
+     */
+    public void remember(String scope, String key, Answer answer) {
+        jdbc.update("insert into processed_key (scope, key_value, created_at, status, answer) values (?, ?, ?, ?, ?)",
+                scope, key, clock.millis(), answer.status(), answer.body());
+    }
+
+    /** The answer {@code key} got the first time, if it was remembered with one. */
+    public Optional<Answer> answerOf(String scope, String key) {
+        return jdbc.query("select status, answer from processed_key where scope = ? and key_value = ? and status is not null",
+                (rs, i) -> new Answer(rs.getInt(1), rs.getString(2)), scope, key).stream().findFirst();
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,6 +22,7 @@ import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvents;
 import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.ClientQueue;
+import io.handoff.gateway.conversation.ProcessedKeys;
 import io.handoff.gateway.api.PathParameters;
 import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.SwitchRequest;
@@ -160,36 +162,64 @@ public class ClientMessages {
     }
 
     /**
-     * Stores the message for the operator (gateway-api.md §9) and wakes the delivery; the 202 answer's
-     * body. A repeated messageId is answered alike and not stored again.
+     * A repeat: the answer the turn's {@code messageId} got when the conversation first accepted it (202 for
+     * a queued message, 200 for a close phrase), whatever the conversation's state now; null the first time.
      */
-    public Map<String, Object> enqueue(ClientTurn turn) {
-        ClientQueue.Accepted accepted = queue.accept(turn.conversationId(), turn.message().messageId(), write(turn.message()));
+    public ProcessedKeys.Answer firstAnswer(ClientTurn turn) {
+        String id = turn.conversationId();
+        return queue.firstAnswer(id, turn.message().messageId()).map(answer -> {
+            log.info("conversation={} client message repeated (messageId seen before): its first answer again", id);
+            return answer.body() != null ? answer
+                    // kept before answers were: the 202's body is the state now
+                    : new ProcessedKeys.Answer(answer.status(), stateAnswer(conversations.find(id).map(c -> c.state().name()).orElse(null)));
+        }).orElse(null);
+    }
+
+    /**
+     * Stores the message for the operator (gateway-api.md §9) and wakes the delivery; the answer, 202
+     * {@code {state}}. A messageId stored meanwhile by another request is not stored again and gets its answer.
+     */
+    public ProcessedKeys.Answer enqueue(ClientTurn turn) {
+        ClientQueue.Accepted accepted = queue.accept(turn.conversationId(), turn.message().messageId(), write(turn.message()),
+                this::stateAnswer);
         if (accepted.duplicate()) {
             log.info("conversation={} client message repeated (messageId seen before), not queued again", turn.conversationId());
         } else {
             log.debug("conversation={} client message queued for the operator", turn.conversationId()); // one a message: debug
         }
-        return Map.of("state", accepted.state());
+        return accepted.answer();
     }
 
     /**
      * The client ends the handoff: the close is queued after the messages accepted before it, and the
-     * conversation is the bot's again, with livechatFinished(clientClosed) once, in one transaction. The
-     * answer's body. {@code closedBy}: the front door that asked, when it is told of closes itself (JAICP), else null.
+     * conversation is the bot's again, with livechatFinished(clientClosed) once, in one transaction. A close
+     * phrase's messageId is remembered in it too: its repeat gets this answer and closes nothing. The answer's
+     * body. {@code closedBy}: the front door that asked, when it is told of closes itself (JAICP), else null.
      */
     public Map<String, Object> close(ClientTurn turn, String closedBy) {
         String id = turn.conversationId();
-        queue.inTransaction(() -> {
-            queue.acceptClose(id, write(turn.closingText()));
-            operatorEvents.finishedByClient(id, closedBy);
-            return null;
-        });
-        log.info("conversation={} closed by the client", id);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("state", "BOT");
         answer.put("closed", true);
+        try {
+            queue.inTransaction(() -> {
+                if (turn.message() != null) { // a close phrase
+                    queue.rememberClosePhrase(id, turn.message().messageId(), new ProcessedKeys.Answer(200, write(answer)));
+                }
+                queue.acceptClose(id, write(turn.closingText()));
+                operatorEvents.finishedByClient(id, closedBy);
+                return null;
+            });
+        } catch (DuplicateKeyException raced) { // the same close phrase closed it meanwhile: its answer, nothing more
+            log.info("conversation={} close phrase repeated (messageId seen before), not closed again", id);
+            return answer;
+        }
+        log.info("conversation={} closed by the client", id);
         return answer;
+    }
+
+    private String stateAnswer(String state) {
+        return write(java.util.Collections.singletonMap("state", state)); // (null: a conversation gone since)
     }
 
     /** True when the text is one of the switch's closeChatPhrases (trimmed, case-insensitive): the client ends the handoff. */

@@ -232,6 +232,50 @@ abstract class LiveChatRelayScenarios {
     }
 
     @Test
+    void aMessageIdAcceptedBeforeTheOperatorClosedIsAnsweredAsTheFirstTime() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        Response first = bot.say(id, "m1", "one");
+        assertThat(first.status()).isEqualTo(202);
+        awaitDelivered(id);
+        assertThat(LIVECHAT.agentCloses(chat, AGENT)).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BOT"));
+
+        Response again = bot.say(id, "m1", "one"); // the bot's retry: the operator has this message already
+
+        assertThat(again.status()).as(again.text()).isEqualTo(202);
+        assertThat(again.text()).isEqualTo(first.text());
+        assertThat(texts(chat)).containsExactly("hi", "one");
+        assertThat(queue.heads(id, 1)).isEmpty();
+        assertThat(bot.say(id, "m2", "two").status()).isEqualTo(409); // a new messageId is still refused
+    }
+
+    @Test
+    void aClosePhraseTriedAgainGetsTheClosesAnswerAndClosesNothingMore() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi", "closeChatPhrases", List.of("bye")));
+        Response closed = bot.say(id, "c1", "bye");
+        assertThat(closed.status()).isEqualTo(200);
+        awaitDelivered(id);
+
+        Response again = bot.say(id, "c1", "bye");
+
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.text()).isEqualTo(closed.text());
+        assertThat(again.json().path("closed").asBoolean()).isTrue();
+        assertThat(queue.heads(id, 1)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pushedTypes(id).contains("livechatFinished"));
+        assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
+        // the close phrase's messageId is taken: the same id in the next handoff is a repeat, not a message
+        String next = startHandoff(id, Map.of("firstMessage", "hi again"));
+        assertThat(bot.say(id, "c1", "bye").text()).isEqualTo(closed.text());
+        awaitDelivered(id);
+        assertThat(texts(next)).endsWith("hi again").doesNotContain("bye");
+        assertThat(state(id)).isEqualTo("WAITING");
+    }
+
+    @Test
     void closeWithNoBodyAndNoContentTypeIsACloseWithoutText() {
         String id = newConversationId();
         String chat = startHandoff(id, Map.of("firstMessage", "hi"));
