@@ -15,25 +15,28 @@ import io.handoff.gateway.api.ConversationScoped;
  *   conversation,      after require-handoff (the conversation in its handoff, and the switch it was
  *   handoffSwitch      handed off with); read by provider-dispatch and the provider's relay / close
  *   closing            the client-message queue (relay.ClientMessageDelivery): a queued close, not a message
+ *   firstAnswer        require-handoff, for a conversation no longer in a handoff whose messageId was accepted
+ *                      before: the answer it got then (the operator may have closed the chat since)
  * </pre>
  * In the queue's delivery, {@code conversation} is the handoff as the item was accepted into it.
  */
 public record ClientTurn(String conversationId, ClientMessage message, String closingText,
-                         Conversation conversation, SwitchRequest.Switch handoffSwitch, boolean closing)
+                         Conversation conversation, SwitchRequest.Switch handoffSwitch, boolean closing,
+                         ProcessedKeys.Answer firstAnswer)
         implements ConversationScoped {
 
     public static final String PROPERTY = "turn";
 
     public static ClientTurn of(String conversationId) {
-        return new ClientTurn(conversationId, null, null, null, null, false);
+        return new ClientTurn(conversationId, null, null, null, null, false, null);
     }
 
     public ClientTurn withMessage(ClientMessage parsed) {
-        return new ClientTurn(conversationId, parsed, closingText, conversation, handoffSwitch, closing);
+        return new ClientTurn(conversationId, parsed, closingText, conversation, handoffSwitch, closing, firstAnswer);
     }
 
     public ClientTurn withClosingText(String text) {
-        return new ClientTurn(conversationId, message, text, conversation, handoffSwitch, closing);
+        return new ClientTurn(conversationId, message, text, conversation, handoffSwitch, closing, firstAnswer);
     }
 
     /**
@@ -46,12 +49,17 @@ public record ClientTurn(String conversationId, ClientMessage message, String cl
     }
 
     public ClientTurn withConversation(Conversation inHandoff, SwitchRequest.Switch switchData) {
-        return new ClientTurn(conversationId, message, closingText, inHandoff, switchData, closing);
+        return new ClientTurn(conversationId, message, closingText, inHandoff, switchData, closing, firstAnswer);
     }
 
     /** A close to deliver: the provider's close route, not its relay. */
     public ClientTurn asClose() {
-        return new ClientTurn(conversationId, message, closingText, conversation, handoffSwitch, true);
+        return new ClientTurn(conversationId, message, closingText, conversation, handoffSwitch, true, firstAnswer);
+    }
+
+    /** A messageId accepted before: its first answer is given again and nothing is done. */
+    public ClientTurn withFirstAnswer(ProcessedKeys.Answer answer) {
+        return new ClientTurn(conversationId, message, closingText, conversation, handoffSwitch, closing, answer);
     }
 
     /** The conversation's chat on its provider (LiveChat's chat id, LiveTex's user id). */

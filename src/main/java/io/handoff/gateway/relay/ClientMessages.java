@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.handoff.gateway.conversation.Conversation;
+import io.handoff.gateway.conversation.ConversationState;
 import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvents;
 import io.handoff.gateway.HandoffProperties;
@@ -149,37 +150,43 @@ public class ClientMessages {
     /**
      * The turn with its conversation, which must be in a handoff (404 if never seen, 409 if the bot owns it),
      * and the switch it was handed off with. (The queue checks again as it stores, in the same transaction: a
-     * close in between is a 409 there.)
+     * close in between is a 409 there.) A message whose messageId the conversation accepted before is not
+     * refused: the turn gets the answer it had then (the operator may have closed the chat since; while the
+     * handoff is open, the queue finds the repeat as it stores). Looked up only here, off the path of a new
+     * message.
      */
     public ClientTurn inHandoff(ClientTurn turn) {
         String id = turn.conversationId();
-        Conversation conversation = conversations.find(id)
-                .orElseThrow(() -> ProblemException.notFound("Conversation '" + id + "' was never seen"));
-        if (!conversation.inHandoff()) {
-            throw ProblemException.notInHandoff("Conversation '" + id + "' is with the bot: answer the client yourself");
+        Optional<Conversation> found = conversations.find(id);
+        if (found.isPresent() && found.get().inHandoff()) {
+            return turn.withConversation(found.get(), handoffSwitch(found.get()));
         }
-        return turn.withConversation(conversation, handoffSwitch(conversation));
-    }
-
-    /**
-     * A repeat: the answer the turn's {@code messageId} got when the conversation first accepted it (202 for
-     * a queued message, 200 for a close phrase), whatever the conversation's state now; null the first time.
-     */
-    public ProcessedKeys.Answer firstAnswer(ClientTurn turn) {
-        String id = turn.conversationId();
-        return queue.firstAnswer(id, turn.message().messageId()).map(answer -> {
+        Optional<ProcessedKeys.Answer> first = turn.message() == null ? Optional.empty()
+                : queue.firstAnswer(id, turn.message().messageId());
+        if (first.isPresent()) {
             log.info("conversation={} client message repeated (messageId seen before): its first answer again", id);
-            return answer.body() != null ? answer
-                    // kept before answers were: the 202's body is the state now
-                    : new ProcessedKeys.Answer(answer.status(), stateAnswer(conversations.find(id).map(c -> c.state().name()).orElse(null)));
-        }).orElse(null);
+            ProcessedKeys.Answer answer = first.get();
+            // kept before answers were: the 202's body is the state now
+            return turn.withFirstAnswer(answer.body() != null ? answer
+                    : new ProcessedKeys.Answer(answer.status(), stateAnswer(found.map(c -> c.state().name()).orElse(null))));
+        }
+        if (found.isEmpty()) {
+            throw ProblemException.notFound("Conversation '" + id + "' was never seen");
+        }
+        throw ProblemException.notInHandoff("Conversation '" + id + "' is with the bot: answer the client yourself");
+    }
+
+    /** True when the turn repeats a messageId the conversation accepted before ({@link #inHandoff}). */
+    public boolean isRepeat(ClientTurn turn) {
+        return turn.firstAnswer() != null;
     }
 
     /**
-     * Stores the message for the operator (gateway-api.md §9) and wakes the delivery; the answer, 202
-     * {@code {state}}. A messageId stored meanwhile by another request is not stored again and gets its answer.
+     * Stores the message for the operator (gateway-api.md §9) and wakes the delivery; the answer's JSON body,
+     * {@code {state}}, for a 202. A messageId accepted before (or meanwhile by another request) is not stored
+     * again and gets its first body.
      */
-    public ProcessedKeys.Answer enqueue(ClientTurn turn) {
+    public String enqueue(ClientTurn turn) {
         ClientQueue.Accepted accepted = queue.accept(turn.conversationId(), turn.message().messageId(), write(turn.message()),
                 this::stateAnswer);
         if (accepted.duplicate()) {
@@ -187,7 +194,7 @@ public class ClientMessages {
         } else {
             log.debug("conversation={} client message queued for the operator", turn.conversationId()); // one a message: debug
         }
-        return accepted.answer();
+        return accepted.answer().body();
     }
 
     /**
@@ -218,9 +225,14 @@ public class ClientMessages {
         return answer;
     }
 
+    /** {@code {"state": ...}}, the body of a 202; written once per state, as this is each message's answer. */
     private String stateAnswer(String state) {
-        return write(java.util.Collections.singletonMap("state", state)); // (null: a conversation gone since)
+        String known = state == null ? null : STATE_ANSWERS.get(state);
+        return known != null ? known : write(java.util.Collections.singletonMap("state", state)); // (null: a conversation gone since)
     }
+
+    private static final Map<String, String> STATE_ANSWERS = java.util.Arrays.stream(ConversationState.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Enum::name, s -> "{\"state\":\"" + s.name() + "\"}"));
 
     /** True when the text is one of the switch's closeChatPhrases (trimmed, case-insensitive): the client ends the handoff. */
     public boolean isClosePhrase(ClientTurn turn) {
