@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A LiveChat stand-in for bench/run, in a process of its own so its CPU is not the gateway's: the one issue 12
-measured its figures with and set the latency ratio against (0.2-0.8 ms of CPU a send_event). bench/run takes
+measured its figures with and set the latency ratio against (0.15-0.8 ms of CPU a send_event). bench/run takes
 its latency figures against it too; bench/LiveChatStandIn.java, which answers alike, serves the CPU and
 throughput figures, for 0.04-0.08 ms a send_event.
 

@@ -24,7 +24,7 @@ Per variant (plain `java -jar`, then the bundle's bin/handoff-gateway), on a JVM
             handoffs, with --delay-ms added to every stand-in call, handoff latency next to the naive recipe
             (grant, get_dynamic_configuration, start_chat, send_event) posted straight to the stand-in
   python    the relay and latency figures again against bench/livechat-standin.py, the stand-in issue 12 measured with
-            when it set the 3x target (0.2-0.8 ms of CPU a send_event, where the Java one takes 0.04-0.08 ms): it
+            when it set the 3x target (0.15-0.8 ms of CPU a send_event, where the Java one takes 0.04-0.08 ms): it
             takes the Java one's address, the same steady gateway relays a round to it unmeasured, then the
             relay (CPU a message, messages/s) and the latency comparisons are measured; the Java stand-in
             comes back for the bundle
@@ -170,7 +170,7 @@ class StandIn:
     """A LiveChat stand-in in a process of its own. "java": bench/LiveChatStandIn.java (0.04-0.08 ms of CPU a send_event),
     C1 only, so its JIT does not compete with the gateway's for the cores during the warm-up. "python":
     bench/livechat-standin.py, the stand-in issue 12 measured its figures and set its latency ratio against
-    (0.2-0.8 ms a send_event); both answer alike (same endpoints, statuses and bodies)."""
+    (0.15-0.8 ms a send_event); both answer alike (same endpoints, statuses and bodies)."""
 
     def __init__(self, kind="java", port=None):
         self.port = port or free_port()
