@@ -76,21 +76,28 @@ public class DialogflowConversations {
                 conversationId).stream().findFirst();
     }
 
-    /** Appends lines to the transcript and drops all but the last {@value #KEPT_TURNS}, in one transaction. */
-    public void append(String conversationId, List<Line> lines) {
+    /**
+     * Appends lines to the transcript and drops all but the last {@value #KEPT_TURNS}, in one transaction. Lines of a
+     * {@code messageId} (null: lines of no message, e.g. the resume's) are kept once: sent again, they are not added.
+     */
+    public void append(String conversationId, String messageId, List<Line> lines) {
         if (lines.isEmpty()) {
             return;
         }
         for (int attempt = 0; ; attempt++) {
             try {
                 tx.executeWithoutResult(status -> {
+                    if (messageId != null && !jdbc.queryForList("select 1 from dialogflow_turn where conversation_id = ? "
+                            + "and message_id = ?", Integer.class, conversationId, messageId).isEmpty()) {
+                        return; // kept by an earlier try of the same message
+                    }
                     Long last = jdbc.queryForObject("select max(seq) from dialogflow_turn where conversation_id = ?",
                             Long.class, conversationId);
                     long seq = last == null ? 0 : last;
                     long now = clock.millis();
                     for (Line line : lines) {
-                        jdbc.update("insert into dialogflow_turn (conversation_id, seq, from_party, text, created_at) "
-                                + "values (?, ?, ?, ?, ?)", conversationId, ++seq, line.from(), line.text(), now);
+                        jdbc.update("insert into dialogflow_turn (conversation_id, seq, from_party, text, created_at, message_id) "
+                                + "values (?, ?, ?, ?, ?, ?)", conversationId, ++seq, line.from(), line.text(), now, messageId);
                     }
                     jdbc.update("delete from dialogflow_turn where conversation_id = ? and seq <= ?", conversationId,
                             seq - KEPT_TURNS);
@@ -104,17 +111,21 @@ public class DialogflowConversations {
         }
     }
 
-    /** The kept transcript, oldest first, as the switch's {@code history} entries ({from, text, at}). */
-    public List<Map<String, Object>> history(String conversationId) {
+    /**
+     * The kept transcript, oldest first, as the switch's {@code history} entries ({from, text, at}), without the
+     * lines of {@code messageId} (the message that asked for the switch: the operator gets it as firstMessage).
+     */
+    public List<Map<String, Object>> history(String conversationId, String messageId) {
         List<Map<String, Object>> history = new ArrayList<>();
-        jdbc.query("select from_party, text, created_at from dialogflow_turn where conversation_id = ? order by seq",
+        jdbc.query("select from_party, text, created_at from dialogflow_turn where conversation_id = ? "
+                        + "and (message_id is null or message_id <> ?) order by seq",
                 rs -> {
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("from", rs.getString(1));
                     entry.put("text", rs.getString(2));
                     entry.put("at", Instant.ofEpochMilli(rs.getLong(3)).toString());
                     history.add(entry);
-                }, conversationId);
+                }, conversationId, messageId);
         return history;
     }
 }

@@ -162,7 +162,8 @@ public class DialogflowDoor {
             lines.add(new Line("client", turn.text()));
         }
         turn.result().texts().forEach(text -> lines.add(new Line("bot", text)));
-        conversations.append(turn.conversationId(), lines);
+        // the text's turn is kept once per messageId (a channel resends after a failed switch); an event's replies as they come
+        conversations.append(turn.conversationId(), withClientText ? turn.messageId() : null, lines);
     }
 
     /**
@@ -190,14 +191,13 @@ public class DialogflowDoor {
             switchData.put("firstMessage", turn.text()); // the message that asked for a human, whole
         }
         // the history is what came before this message: the operator gets the message itself as firstMessage
-        List<Map<String, Object>> history = conversations.history(turn.conversationId());
-        int thisTurn = Math.min(history.size(), 1 + turn.result().texts().size());
+        List<Map<String, Object>> history = conversations.history(turn.conversationId(), turn.messageId());
         ObjectNode request = json.createObjectNode().put("conversationId", turn.conversationId());
         if (turn.customer() != null) {
             request.set("customer", turn.customer());
         }
         request.set("switch", switchData);
-        request.set("history", json.valueToTree(history.subList(0, history.size() - thisTurn)));
+        request.set("history", json.valueToTree(history));
         return json.writeValueAsString(request);
     }
 

@@ -208,7 +208,7 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
             return false;
         }));
         if (stored) {
-            conversations.append(conversationId, result.texts().stream().map(text -> new Line("bot", text)).toList());
+            conversations.append(conversationId, null, result.texts().stream().map(text -> new Line("bot", text)).toList());
             log.info("conversation={} Dialogflow agent {} resumed after livechatFinished seq={}", conversationId,
                     resume.binding().agent(), resume.finishedSeq());
         }

@@ -265,6 +265,23 @@ abstract class DialogflowFrontDoorScenarios {
     }
 
     @Test
+    void aSwitchThatFailedAndIsSentAgainHasTheMessageOnceInTheTranscript() {
+        String id = "switch-fails-" + UUID.randomUUID();
+        Map<String, Object> message = Map.of("messageId", "m-1", "text", "operator");
+        LIVECHAT.failNext("start_chat", 4, 500, "internal"); // the first try and handoff.retry's 3: the switch fails
+
+        assertThat(send("shop", id, message).status()).isEqualTo(502);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(4);
+
+        // LiveChat works again; the channel sends the message again
+        GatewayClient.Response again = send("shop", id, message);
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        String chat = again.json().path("handoff").path("providerChatId").asText();
+        // nothing came before this message: no history, the message itself once
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).containsExactly("operator");
+    }
+
+    @Test
     void aResumeEventAnswered500IsRetriedAndTheBotSpeaks() {
         String id = "resume-500-" + UUID.randomUUID();
         int asked = handOffAndClose(id, 500, 1);
