@@ -33,6 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
+import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.conversation.DatabaseNotifications;
 import io.handoff.gateway.delivery.BotDelivery;
 import io.handoff.gateway.conversation.InstanceId;
@@ -264,6 +265,32 @@ class TwoGatewaysPostgresTest {
         assertThat(b.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined", "operatorMessage");
         assertThat(a.post("/webhooks/livechat", webhook).status()).isEqualTo(200);
         assertThat(a.events(id, 0)).hasSize(2);
+    }
+
+    @Test
+    @Order(10)
+    void theSameClosePhrasePostedToBothAtOnceClosesOnce() throws Exception {
+        String id = newConversationId();
+        Response started = a.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", id,
+                "switch", Map.of("firstMessage", "I need a human", "closeChatPhrases", List.of("bye")))));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        String chat = started.json().path("providerChatId").asText();
+        String bye = GatewayClient.json(Map.of("messageId", "c-1", "text", "bye"));
+
+        List<Response> answers = atOnce(() -> a.post("/api/v1/conversations/" + id + "/messages", bye),
+                () -> b.post("/api/v1/conversations/" + id + "/messages", bye));
+
+        // both get the close's answer; one closed
+        assertThat(answers).allSatisfy(answer -> {
+            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+            assertThat(answer.json().path("closed").asBoolean()).isTrue();
+        });
+        assertThat(a.post("/api/v1/conversations/" + id + "/messages", bye).status()).isEqualTo(200); // later: the same
+        ClientQueue queue = contextA.getBean(ClientQueue.class); // one table for all instances
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.heads(id, 10).isEmpty()); // every close queued is delivered
+        assertThat(livechat.count("deactivate_chat")).isEqualTo(1);
+        assertThat(livechat.isActive(chat)).isFalse();
+        assertThat(b.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
     }
 
     @Test
