@@ -39,7 +39,8 @@ import io.handoff.gateway.dialogflow.DialogflowProperties.Agent;
  * and stores the {@code botMessage} and clears the mark in one transaction, so two instances never both store it, and
  * a restart (or another instance, after the lease) finds the mark and does it then. A failed call is retried in the
  * background with backoff ({@code handoff.dialogflow.resume-retry.*}) while the failure may pass (no answer, 429,
- * 5xx); a 4xx is given up at once. After giving up, nothing is stored: the bot answers the next message as usual. Events stored on this instance wake the work at once; the sweep finds the rest.
+ * 5xx); a 4xx is given up at once. After giving up, nothing is stored: the bot answers the next message as usual.
+ * Events stored on this instance wake the work at once; the sweep finds the rest.
  */
 @Component("dialogflowResumes")
 public class DialogflowResumes implements ConversationWorkers.Owner {
@@ -69,9 +70,9 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
     public DialogflowResumes(DialogflowProperties properties, DialogflowConversations conversations, DialogflowDoor door,
                              EventLog events, EventSignals signals, JdbcTemplate jdbc, TransactionTemplate tx,
                              ObjectMapper json, Clock clock, ProducerTemplate camel,
-                             @Value("${handoff.dialogflow.resume-retry.initial-delay:5s}") Duration firstBackoff,
-                             @Value("${handoff.dialogflow.resume-retry.max-delay:5m}") Duration maxBackoff,
-                             @Value("${handoff.dialogflow.resume-retry.max-attempts:10}") int maxAttempts) {
+                             @Value("${handoff.dialogflow.resume-retry.initial-delay}") Duration firstBackoff,
+                             @Value("${handoff.dialogflow.resume-retry.max-delay}") Duration maxBackoff,
+                             @Value("${handoff.dialogflow.resume-retry.max-attempts}") int maxAttempts) {
         this.properties = properties;
         this.conversations = conversations;
         this.door = door;
