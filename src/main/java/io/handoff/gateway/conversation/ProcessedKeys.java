@@ -30,10 +30,10 @@ public class ProcessedKeys {
         this.clock = clock;
     }
 
-    /** True the first time {@code key} is seen in {@code scope}. */
+    /** True the first time {@code key} is seen in {@code scope} (no answer kept: a webhook's event id). */
     public boolean firstTime(String scope, String key) {
         try {
-            jdbc.update("insert into processed_key (scope, key_value, created_at) values (?, ?, ?)", scope, key, clock.millis());
+            remember(scope, key, null);
             return true;
         } catch (DuplicateKeyException seen) {
             return false;
@@ -41,12 +41,12 @@ public class ProcessedKeys {
     }
 
     /**
-     * Remembers {@code key} in {@code scope} with the answer it gets; a key seen before is a
+     * Remembers {@code key} in {@code scope} with the answer it gets (null: none kept); a key seen before is a
      * {@link DuplicateKeyException}, which (on PostgreSQL) also ends the caller's transaction.
      */
     public void remember(String scope, String key, Answer answer) {
         jdbc.update("insert into processed_key (scope, key_value, created_at, status, answer) values (?, ?, ?, ?, ?)",
-                scope, key, clock.millis(), answer.status(), answer.body());
+                scope, key, clock.millis(), answer == null ? null : answer.status(), answer == null ? null : answer.body());
     }
 
     /** The answer {@code key} got the first time, if it was remembered with one. */

@@ -1,10 +1,12 @@
 package io.handoff.gateway.relay;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -225,14 +227,13 @@ public class ClientMessages {
         return answer;
     }
 
-    /** {@code {"state": ...}}, the body of a 202; written once per state, as this is each message's answer. */
-    private String stateAnswer(String state) {
-        String known = state == null ? null : STATE_ANSWERS.get(state);
-        return known != null ? known : write(java.util.Collections.singletonMap("state", state)); // (null: a conversation gone since)
-    }
+    /** {@code {"state": ...}}, the body of a 202; written once per state, as it is every message's answer. */
+    private static final Map<String, String> STATE_ANSWERS = Arrays.stream(ConversationState.values())
+            .collect(Collectors.toUnmodifiableMap(Enum::name, state -> "{\"state\":\"" + state.name() + "\"}"));
 
-    private static final Map<String, String> STATE_ANSWERS = java.util.Arrays.stream(ConversationState.values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(Enum::name, s -> "{\"state\":\"" + s.name() + "\"}"));
+    private String stateAnswer(String state) {
+        return state == null ? "{\"state\":null}" : STATE_ANSWERS.get(state); // (null: a conversation gone since)
+    }
 
     /** True when the text is one of the switch's closeChatPhrases (trimmed, case-insensitive): the client ends the handoff. */
     public boolean isClosePhrase(ClientTurn turn) {
