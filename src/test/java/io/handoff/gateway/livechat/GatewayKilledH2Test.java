@@ -1,0 +1,86 @@
+package io.handoff.gateway.livechat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import io.handoff.gateway.fakes.FakeLiveChat;
+import io.handoff.gateway.support.GatewayClient;
+import io.handoff.gateway.support.GatewayProcess;
+
+/**
+ * The embedded H2 database keeps what the gateway acknowledged when the gateway is killed as by
+ * {@code kill -9} right after answering: a handoff's {@code 201} and a client message's {@code 202} mean
+ * stored. (H2's own default keeps a second of commits in memory only; see conversation.H2Settings.)
+ */
+class GatewayKilledH2Test {
+
+    static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
+    static final String API_KEY = "killed-h2-key";
+    final Path database = Path.of("target", "killed-h2-" + UUID.randomUUID(), "handoff");
+
+    @AfterAll
+    static void stopFake() {
+        LIVECHAT.close();
+    }
+
+    GatewayProcess startGateway() {
+        return GatewayProcess.start("killed-h2-gateway", List.of(
+                "--spring.datasource.url=jdbc:h2:file:" + database.toAbsolutePath(),
+                "--spring.main.banner-mode=off",
+                "--handoff.api.keys=" + API_KEY,
+                "--handoff.livechat.api-url=" + LIVECHAT.apiUrl(),
+                "--handoff.livechat.accounts-url=" + LIVECHAT.accountsUrl(),
+                "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
+                "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
+                "--handoff.destinations.support.provider=livechat",
+                "--handoff.default-destination=support",
+                "--handoff.destinations.support.group-ids=1",
+                "--handoff.relay.initial-backoff=100ms",
+                "--handoff.relay.max-backoff=200ms",
+                "--handoff.relay.poll-interval=200ms"), API_KEY, Duration.ofSeconds(120));
+    }
+
+    @Test
+    void whatTheGatewayAcknowledgedJustBeforeAKill9IsThereAfterItAndIsDelivered() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        String chat;
+        List<String> accepted = new ArrayList<>();
+        try (GatewayProcess gateway = startGateway()) {
+            GatewayClient bot = new GatewayClient(gateway.port(), API_KEY);
+            GatewayClient.Response handoff = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of(
+                    "conversationId", "killed-1", "switch", Map.of("firstMessage", "hello"))));
+            assertThat(handoff.status()).as(handoff.text()).isEqualTo(201);
+            chat = handoff.json().path("providerChatId").asText();
+            LIVECHAT.setDown(true); // the messages stay in the gateway's queue
+            for (int i = 1; i <= 5; i++) {
+                assertThat(bot.say("killed-1", "m" + i, "message " + i).status()).isEqualTo(202);
+                accepted.add("message " + i);
+            }
+            gateway.kill(); // at once: no shutdown hook, nothing flushed on the way out
+        } finally {
+            LIVECHAT.setDown(false);
+        }
+
+        try (GatewayProcess gateway = startGateway()) {
+            GatewayClient bot = new GatewayClient(gateway.port(), API_KEY);
+            assertThat(bot.get("/api/v1/conversations/killed-1").json().path("providerChatId").asText()).isEqualTo(chat);
+            String customer = LIVECHAT.entityIdOfChat(chat);
+            List<String> expected = new ArrayList<>(List.of("hello"));
+            expected.addAll(accepted);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(LIVECHAT.eventsOf(chat).stream()
+                    .filter(e -> customer.equals(e.path("author_id").asText())).map(e -> e.path("text").asText()).toList())
+                    .containsExactlyElementsOf(expected));
+        }
+    }
+}
