@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class ApiResponse {
 
     private final ObjectMapper json;
+    private final H2GroupWrite groupWrite;
 
-    public ApiResponse(ObjectMapper json) {
+    public ApiResponse(ObjectMapper json, H2GroupWrite groupWrite) {
         this.json = json;
+        this.groupWrite = groupWrite;
     }
 
     public void ok(Exchange exchange) throws JsonProcessingException {
@@ -35,6 +37,7 @@ public class ApiResponse {
 
     /** Answers with a status and a JSON body kept with its key: a repeated requestId or messageId gets the first answer. */
     public void replay(Exchange exchange, int status, String body) {
+        writtenBeforeAnswer(exchange);
         dropHeaders(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE,
@@ -43,10 +46,18 @@ public class ApiResponse {
     }
 
     void write(Exchange exchange, int status, String contentType, Object body) throws JsonProcessingException {
+        writtenBeforeAnswer(exchange);
         dropHeaders(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
         exchange.getMessage().setBody(json.writeValueAsString(body));
+    }
+
+    /** A call that may have changed something is answered once the change is in the database file (H2GroupWrite). */
+    private void writtenBeforeAnswer(Exchange exchange) {
+        if (!"GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            groupWrite.writeCommitted();
+        }
     }
 
     /**

@@ -19,13 +19,14 @@ import io.handoff.gateway.support.GatewayProcess;
 
 /**
  * The embedded H2 database keeps what the gateway acknowledged when the gateway is killed as by
- * {@code kill -9} right after answering: a handoff's {@code 201} and a client message's {@code 202} mean
- * stored. (H2's own default keeps a second of commits in memory only; see conversation.H2Settings.)
+ * {@code kill -9} right after answering: a handoff's {@code 201}, a webhook's {@code 200} and a client
+ * message's {@code 202} mean stored. (H2 keeps commits in memory for up to half a second; see api.H2GroupWrite.)
  */
 class GatewayKilledH2Test {
 
     static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
     static final String API_KEY = "killed-h2-key";
+    static final String WEBHOOK_SECRET = "killed-h2-webhook";
     final Path database = Path.of("target", "killed-h2-" + UUID.randomUUID(), "handoff");
 
     @AfterAll
@@ -42,6 +43,7 @@ class GatewayKilledH2Test {
                 "--handoff.livechat.accounts-url=" + LIVECHAT.accountsUrl(),
                 "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
                 "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
+                "--handoff.livechat.webhook-secret=" + WEBHOOK_SECRET,
                 "--handoff.destinations.support.provider=livechat",
                 "--handoff.default-destination=support",
                 "--handoff.destinations.support.group-ids=1",
@@ -62,6 +64,8 @@ class GatewayKilledH2Test {
                     "conversationId", "killed-1", "switch", Map.of("firstMessage", "hello"))));
             assertThat(handoff.status()).as(handoff.text()).isEqualTo(201);
             chat = handoff.json().path("providerChatId").asText();
+            LIVECHAT.webhookTarget(bot.baseUrl() + "/webhooks/livechat", WEBHOOK_SECRET);
+            assertThat(LIVECHAT.agentSays(chat, "agent-1", "how can I help?")).isEqualTo(200); // the gateway's acknowledgment
             LIVECHAT.setDown(true); // the messages stay in the gateway's queue
             for (int i = 1; i <= 5; i++) {
                 assertThat(bot.say("killed-1", "m" + i, "message " + i).status()).isEqualTo(202);
@@ -75,6 +79,7 @@ class GatewayKilledH2Test {
         try (GatewayProcess gateway = startGateway()) {
             GatewayClient bot = new GatewayClient(gateway.port(), API_KEY);
             assertThat(bot.get("/api/v1/conversations/killed-1").json().path("providerChatId").asText()).isEqualTo(chat);
+            assertThat(bot.events("killed-1")).extracting(e -> e.path("text").asText()).contains("how can I help?");
             String customer = LIVECHAT.entityIdOfChat(chat);
             List<String> expected = new ArrayList<>(List.of("hello"));
             expected.addAll(accepted);
