@@ -27,7 +27,7 @@ class H2GroupWriteTest {
                 + ";WRITE_DELAY=60000")) {
             JdbcTemplate jdbc = new JdbcTemplate(pool);
             jdbc.execute("create table t (id int primary key)");
-            H2GroupWrite groupWrite = new H2GroupWrite(pool);
+            H2GroupWrite groupWrite = new H2GroupWrite(pool, true);
             assertThat(groupWrite.active()).isTrue();
             MVStore store = store(pool);
 
@@ -55,9 +55,16 @@ class H2GroupWriteTest {
     @Test
     void anInMemoryDatabaseHasNoFileToWait() throws Exception {
         try (HikariDataSource pool = pool("jdbc:h2:mem:group-write")) {
-            H2GroupWrite groupWrite = new H2GroupWrite(pool);
+            H2GroupWrite groupWrite = new H2GroupWrite(pool, true);
             assertThat(groupWrite.active()).isFalse();
             groupWrite.writeCommitted(); // returns at once
+        }
+    }
+
+    @Test
+    void turnedOffItNeverWaits() throws Exception {
+        try (HikariDataSource pool = pool("jdbc:h2:file:" + Path.of("target", "group-write-" + UUID.randomUUID(), "db").toAbsolutePath())) {
+            assertThat(new H2GroupWrite(pool, false).active()).isFalse();
         }
     }
 
