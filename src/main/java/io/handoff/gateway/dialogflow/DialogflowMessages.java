@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.handoff.gateway.api.H2GroupWrite;
 import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.RequestClaim;
 
@@ -31,10 +32,12 @@ public class DialogflowMessages {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final H2GroupWrite groupWrite;
 
-    public DialogflowMessages(JdbcTemplate jdbc, Clock clock) {
+    public DialogflowMessages(JdbcTemplate jdbc, Clock clock, H2GroupWrite groupWrite) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.groupWrite = groupWrite;
     }
 
     /**
@@ -82,12 +85,16 @@ public class DialogflowMessages {
         return RequestClaim.CLAIMED;
     }
 
-    /** Keeps the answer now, before it is returned, so a repeat never asks Dialogflow again. */
+    /**
+     * Keeps the answer now, before it is returned, so a repeat never asks Dialogflow again: in the file too
+     * (the answer's own write, in ApiResponse, came before this one).
+     */
     public void remember(Exchange exchange, DialogflowTurn turn) {
         if (turn.claim().claimed()) {
             store(turn.conversationId(), turn.messageId(),
                     exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
                     exchange.getMessage().getBody(String.class));
+            groupWrite.writeCommitted();
         }
     }
 
