@@ -69,7 +69,7 @@ public class H2GroupWrite {
                 synchronized (lock) {
                     writing = false;
                     if (done) {
-                        written = Math.max(written, covers);
+                        written = covers; // one writer at a time, and asked only grows: never less than before
                     }
                     lock.notifyAll();
                 }
