@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +94,13 @@ public class FileFetcher implements DisposableBean {
                 request.cancel();
             }
         }, totalTimeoutMillis, TimeUnit.MILLISECONDS);
+        long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(totalTimeoutMillis);
         CloseableHttpClient client = newClient(pinned);
         try {
             for (int redirects = 0; ; redirects++) {
-                FileUrlPolicy.CheckedUrl checked = policy.check(current);
-                pinned.pin(checked.host(), checked.allowListed() ? FileUrlPolicy.resolve(checked.host()) : checked.addresses());
+                // a look-up is no HTTP request the deadline could cancel: it gets what is left of the total
+                FileUrlPolicy.CheckedUrl checked = policy.check(current, left(giveUpAt));
+                pinned.pin(checked.host(), checked.allowListed() ? policy.resolve(checked.host(), left(giveUpAt)) : checked.addresses());
                 HttpGet request = new HttpGet(current);
                 inFlight.set(request);
                 if (timedOut.get()) {
@@ -177,6 +180,14 @@ public class FileFetcher implements DisposableBean {
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new FileNotFetchedException("HTTP " + status + " with an invalid Location");
         }
+    }
+
+    private Duration left(long giveUpAt) throws FileNotFetchedException {
+        long nanos = giveUpAt - System.nanoTime();
+        if (nanos <= 0) {
+            throw tookTooLong();
+        }
+        return Duration.ofNanos(nanos);
     }
 
     private FileNotFetchedException tookTooLong() {

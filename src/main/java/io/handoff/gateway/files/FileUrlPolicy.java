@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -75,14 +76,16 @@ public class FileUrlPolicy {
     }
 
     private final List<AllowedHost> allowedHosts;
+    private final HostLookup lookup;
 
     @Autowired
-    public FileUrlPolicy(FilesProperties properties) {
-        this(properties.allowedHosts());
+    public FileUrlPolicy(FilesProperties properties, HostLookup lookup) {
+        this(properties.allowedHosts(), lookup);
     }
 
-    public FileUrlPolicy(List<String> allowedHosts) {
+    public FileUrlPolicy(List<String> allowedHosts, HostLookup lookup) {
         this.allowedHosts = allowedHosts.stream().filter(e -> e != null && !e.isBlank()).map(AllowedHost::parse).toList();
+        this.lookup = lookup;
     }
 
     public CheckedUrl check(String url) throws FileNotFetchedException {
@@ -96,9 +99,14 @@ public class FileUrlPolicy {
     /**
      * Checks scheme and host, and resolves a host that is not allow-listed, refusing it when any of its
      * addresses is internal (a name with one public and one internal address is refused: which one a
-     * connection would use is not the gateway's choice).
+     * connection would use is not the gateway's choice). The look-up takes at most handoff.files.dns-timeout.
      */
     public CheckedUrl check(URI uri) throws FileNotFetchedException {
+        return check(uri, Duration.ofMillis(Long.MAX_VALUE));
+    }
+
+    /** The same, the look-up within atMost when that is shorter than the dns-timeout. */
+    public CheckedUrl check(URI uri, Duration atMost) throws FileNotFetchedException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new FileNotFetchedException("scheme '" + scheme + "' is not http or https");
@@ -115,7 +123,7 @@ public class FileUrlPolicy {
         if (allowedHosts.stream().anyMatch(allowed -> allowed.matches(host, port, path))) {
             return new CheckedUrl(uri, host, port, List.of(), true);
         }
-        List<InetAddress> addresses = resolve(host);
+        List<InetAddress> addresses = lookup.addresses(host, atMost);
         for (InetAddress address : addresses) {
             String refused = refusedClass(address);
             if (refused != null) {
@@ -126,13 +134,9 @@ public class FileUrlPolicy {
         return new CheckedUrl(uri, host, port, addresses, false);
     }
 
-    /** Resolves a host once; the fetcher connects to these addresses and looks nothing up again. */
-    public static List<InetAddress> resolve(String host) throws FileNotFetchedException {
-        try {
-            return Arrays.asList(InetAddress.getAllByName(host));
-        } catch (UnknownHostException | SecurityException e) {
-            throw new FileNotFetchedException(host + " does not resolve");
-        }
+    /** Resolves a host once, within atMost and the dns-timeout; the fetcher connects to these addresses and looks nothing up again. */
+    public List<InetAddress> resolve(String host, Duration atMost) throws FileNotFetchedException {
+        return lookup.addresses(host, atMost);
     }
 
     /** The kind of internal address, or null for a public one. IPv6 forms that embed an IPv4 address are judged by it. */

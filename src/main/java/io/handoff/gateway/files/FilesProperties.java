@@ -20,6 +20,8 @@ public record FilesProperties(
         @DefaultValue("5s") Duration connectTimeout,
         /* the whole download, redirects included: the most a file may hold its conversation's other messages */
         @DefaultValue("30s") Duration totalTimeout,
+        /* the DNS look-up of a file's host (the client's choice of name server), at acceptance and at download */
+        @DefaultValue("5s") Duration dnsTimeout,
         /* the folder downloads are written to (owner-only files, deleted once uploaded or refused); unset:
            handoff-gateway-files under java.io.tmpdir */
         Path spoolDir) {
@@ -29,8 +31,12 @@ public record FilesProperties(
         if (spoolDir == null || spoolDir.toString().isBlank()) { // blank would be the working directory
             spoolDir = Path.of(System.getProperty("java.io.tmpdir"), "handoff-gateway-files");
         }
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || totalTimeout.isNegative() || totalTimeout.isZero()) {
-            throw new IllegalArgumentException("handoff.files.connect-timeout and total-timeout must be positive");
+        if (!positive(connectTimeout) || !positive(totalTimeout) || !positive(dnsTimeout)) {
+            throw new IllegalArgumentException("handoff.files.connect-timeout, total-timeout and dns-timeout must be positive");
         }
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
     }
 }

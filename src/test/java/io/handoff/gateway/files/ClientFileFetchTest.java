@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,9 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -50,6 +56,7 @@ import io.handoff.gateway.support.GatewayClient.Response;
 @CamelSpringBootTest
 @SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
+@Import(ClientFileFetchTest.ANameServerThatNeverAnswers.class) // classes= above: nested configurations are not found by themselves
 class ClientFileFetchTest {
 
     static final String API_KEY = "files-bot-key";
@@ -75,8 +82,29 @@ class ClientFileFetchTest {
         registry.add("handoff.relay.max-file-size", () -> "1MB");
         registry.add("handoff.files.connect-timeout", () -> "1s");
         registry.add("handoff.files.total-timeout", () -> "2s");
+        registry.add("handoff.files.dns-timeout", () -> "500ms");
         registry.add("handoff.files.spool-dir", SPOOL::toString);
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:client-files;DB_CLOSE_DELAY=-1");
+    }
+
+    static final CountDownLatch SLOW_DNS_ANSWERS = new CountDownLatch(1);
+
+    /**
+     * The OS resolver, but the name server of "slow.files.example" never answers, as a client's own name
+     * server may do on purpose: how else to make one hang on 127.0.0.1. Everything else resolves as usual.
+     */
+    @TestConfiguration
+    static class ANameServerThatNeverAnswers {
+        @Bean
+        @Primary
+        HostLookup slowNameServerLookup(FilesProperties properties) {
+            return new HostLookup(properties.dnsTimeout(), host -> {
+                if (host.equals("slow.files.example")) {
+                    HostLookupTest.awaitUninterruptibly(SLOW_DNS_ANSWERS);
+                }
+                return InetAddress.getAllByName(host);
+            });
+        }
     }
 
     @LocalServerPort
@@ -87,6 +115,7 @@ class ClientFileFetchTest {
 
     @AfterAll
     static void stop() throws IOException {
+        SLOW_DNS_ANSWERS.countDown();
         HOST.close();
         SPOOL.toFile().delete(); // empty, if every test passed
     }
@@ -184,6 +213,19 @@ class ClientFileFetchTest {
         assertThat(log.getOut()).contains("conversation=" + conversation[0] + " file not fetched: 169.254.169.254 resolves to 169.254.169.254 (link-local)")
                 .contains("2130706433 resolves to 127.0.0.1 (loopback)")
                 .contains("scheme 'file' is not http or https");
+    }
+
+    @Test
+    void aHostWhoseNameServerNeverAnswersIsRefusedAfterTheDnsTimeout(CapturedOutput log) {
+        String[] conversation = handoff();
+        String url = "http://slow.files.example/receipt.txt";
+        long started = System.nanoTime();
+        assertNotFetched(sendFile(conversation[0], url), url);
+        // the bot waited for handoff.files.dns-timeout (500 ms), not for the OS resolver's retries
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(log.getOut()).contains("conversation=" + conversation[0]
+                + " file not fetched: slow.files.example did not resolve within 500 ms");
+        assertThat(uploadedFiles(conversation[1])).isEmpty();
     }
 
     @Test

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +35,7 @@ class FileFetcherTest {
     Path temp;
     Path spoolDir;
     FileFetcher fetcher;
+    HostLookup lookup;
 
     @AfterAll
     static void stop() throws IOException {
@@ -43,17 +46,19 @@ class FileFetcherTest {
     void newFetcher() {
         spoolDir = temp.resolve("spool");
         FilesProperties properties = properties(spoolDir);
-        fetcher = new FileFetcher(new FileUrlPolicy(properties), properties, new FileSpool(properties));
+        lookup = new HostLookup(properties);
+        fetcher = new FileFetcher(new FileUrlPolicy(properties, lookup), properties, new FileSpool(properties));
     }
 
     @AfterEach
     void closeFetcher() {
         fetcher.destroy();
+        lookup.destroy();
     }
 
     static FilesProperties properties(Path spoolDir) {
         // generous: a loaded machine is slow to start a JVM's first download; the trickle takes 100 s anyway
-        return new FilesProperties(List.of(HOST.authority()), Duration.ofSeconds(5), Duration.ofSeconds(5), spoolDir);
+        return new FilesProperties(List.of(HOST.authority()), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), spoolDir);
     }
 
     List<Path> spooled() throws IOException {
@@ -101,6 +106,32 @@ class FileFetcherTest {
                 .hasMessageContaining("took longer than handoff.files.total-timeout");
         assertThat(HOST.trickleBytesSent.get()).as("part of the body was written before the cut").isPositive();
         assertThat(spooled()).isEmpty();
+    }
+
+    @Test
+    void aRedirectToANameServerThatNeverAnswersIsCutAtTheTotalTimeout() throws Exception {
+        CountDownLatch dnsAnswers = new CountDownLatch(1);
+        HostLookup.Resolver resolver = host -> {
+            if (host.equals("slow.example")) {
+                HostLookupTest.awaitUninterruptibly(dnsAnswers); // the name server of a host the client chose
+            }
+            return InetAddress.getAllByName(host);
+        };
+        FilesProperties properties = new FilesProperties(List.of(HOST.authority()), Duration.ofSeconds(5),
+                Duration.ofMillis(700), Duration.ofSeconds(30), spoolDir); // the look-up may wait longer than the whole download
+        HostLookup slowDns = new HostLookup(properties.dnsTimeout(), resolver);
+        FileFetcher bounded = new FileFetcher(new FileUrlPolicy(properties, slowDns), properties, new FileSpool(properties));
+        try {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> bounded.fetch(HOST.url("/to?location=http%3A%2F%2Fslow.example%2Freceipt.txt"), MAX_BYTES))
+                    .isInstanceOf(FileNotFetchedException.class).hasMessageStartingWith("slow.example did not resolve within");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(spooled()).isEmpty();
+        } finally {
+            dnsAnswers.countDown();
+            bounded.destroy();
+            slowDns.destroy();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The §10 URL and address rules, without Spring or network (IP literals and localhost resolve locally). */
 class FileUrlPolicyTest {
 
-    private final FileUrlPolicy nothingAllowed = new FileUrlPolicy(List.of());
+    static final HostLookup LOOKUP = new HostLookup(Duration.ofSeconds(5), InetAddress::getAllByName);
+
+    private final FileUrlPolicy nothingAllowed = new FileUrlPolicy(List.of(), LOOKUP);
 
     @ParameterizedTest(name = "{0} is {1}")
     @CsvSource({
@@ -113,7 +116,7 @@ class FileUrlPolicyTest {
 
     @Test
     void allowListEntriesMatchHostAndPortAsWritten() throws Exception {
-        FileUrlPolicy policy = new FileUrlPolicy(List.of("127.0.0.1:8080", "files.intranet", "[::1]:9000"));
+        FileUrlPolicy policy = new FileUrlPolicy(List.of("127.0.0.1:8080", "files.intranet", "[::1]:9000"), LOOKUP);
         assertThat(policy.check("http://127.0.0.1:8080/any/path").allowListed()).isTrue();
         assertThat(policy.check("http://files.intranet/x").allowListed()).isTrue();
         assertThat(policy.check("https://FILES.intranet:8443/x").allowListed()).isTrue(); // no port: every port
@@ -129,7 +132,7 @@ class FileUrlPolicyTest {
 
     @Test
     void aPathPrefixEntryAllowsOnlyPlainPathsUnderIt() throws Exception {
-        FileUrlPolicy policy = new FileUrlPolicy(List.of("127.0.0.1:8080/sandbox/livechat/cdn/", "localhost:8080/files"));
+        FileUrlPolicy policy = new FileUrlPolicy(List.of("127.0.0.1:8080/sandbox/livechat/cdn/", "localhost:8080/files"), LOOKUP);
         assertThat(policy.check("http://127.0.0.1:8080/sandbox/livechat/cdn/sample/price-list.txt").allowListed()).isTrue();
         assertThat(policy.check("http://127.0.0.1:8080/sandbox/livechat/cdn/a/doc%201.pdf?x=1").allowListed()).isTrue();
         assertThat(policy.check("http://localhost:8080/files").allowListed()).isTrue();
@@ -156,7 +159,7 @@ class FileUrlPolicyTest {
     @ValueSource(strings = {"http://files.intranet", "files.intranet:8080/a/../b/", "files.intranet/a//b", "user@files.intranet",
             "files.intranet?x=1", "files.intranet:8080/cdn/%2e/"})
     void aMalformedAllowListEntryFailsTheStart(String entry) {
-        assertThatThrownBy(() -> new FileUrlPolicy(List.of("ok.example", entry))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new FileUrlPolicy(List.of("ok.example", entry), LOOKUP)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("handoff.files.allowed-hosts");
     }
 
