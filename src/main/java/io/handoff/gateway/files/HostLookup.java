@@ -71,7 +71,8 @@ public class HostLookup implements DisposableBean {
         try {
             lookups.execute(lookup);
         } catch (RejectedExecutionException e) {
-            throw new FileNotFetchedException(host + " was not looked up: " + (THREADS + QUEUED) + " look-ups are already waiting for DNS");
+            throw new FileNotFetchedException(host + " was not looked up: " + (lookups.isShutdown() ? "the gateway is stopping"
+                    : (THREADS + QUEUED) + " look-ups are already waiting for DNS"));
         }
         try {
             return Arrays.asList(lookup.get(Math.max(0, bound.toNanos()), TimeUnit.NANOSECONDS));

@@ -110,6 +110,13 @@ class HostLookupTest {
         }
     }
 
+    @Test
+    void aLookUpAfterTheStopIsRefusedAsSuch() {
+        lookup.destroy();
+        assertThatThrownBy(() -> lookup.addresses("files.example"))
+                .isInstanceOf(FileNotFetchedException.class).hasMessage("files.example was not looked up: the gateway is stopping");
+    }
+
     /** How a look-up waits in getaddrinfo: Thread.interrupt does not end it. */
     static void awaitUninterruptibly(CountDownLatch latch) {
         boolean interrupted = false;
