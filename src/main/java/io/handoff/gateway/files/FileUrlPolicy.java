@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +103,7 @@ public class FileUrlPolicy {
      * connection would use is not the gateway's choice). The look-up takes at most handoff.files.dns-timeout.
      */
     public CheckedUrl check(URI uri) throws FileNotFetchedException {
-        return check(uri, Duration.ofMillis(Long.MAX_VALUE));
+        return check(uri, ChronoUnit.FOREVER.getDuration()); // no bound but the dns-timeout
     }
 
     /** The same, the look-up within atMost when that is shorter than the dns-timeout. */
