@@ -26,10 +26,6 @@ public class ApiResponse {
         write(exchange, 200, "application/json", exchange.getMessage().getBody());
     }
 
-    public void created(Exchange exchange) throws JsonProcessingException {
-        write(exchange, 201, "application/json", exchange.getMessage().getBody());
-    }
-
     /** 200 {@code {"status":"ok"}}: what a platform's webhook gets once its notification is safely stored. */
     public void acknowledge(Exchange exchange) throws JsonProcessingException {
         write(exchange, 200, "application/json", java.util.Map.of("status", "ok"));

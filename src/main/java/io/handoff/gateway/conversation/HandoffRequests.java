@@ -77,14 +77,17 @@ public class HandoffRequests {
         return RequestClaim.CLAIMED;
     }
 
-    /** Keeps the successful answer (the message's status and body) for repeats of a claimed requestId. */
-    public void remember(Exchange exchange, Handoff handoff) {
+    /**
+     * Keeps the successful answer (201, the body as JSON) for repeats of a claimed requestId, before it is
+     * returned, and returns that JSON: ApiResponse.replay answers with it once it is in the database file.
+     */
+    public String remember(Handoff handoff, Object answer) throws JsonProcessingException {
+        String body = json.writeValueAsString(answer);
         if (handoff.claim().claimed()) {
             SwitchRequest request = handoff.switchRequest();
-            store(request.conversationId(), request.requestId(),
-                    exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
-                    exchange.getMessage().getBody(String.class));
+            store(request.conversationId(), request.requestId(), 201, body);
         }
+        return body;
     }
 
     private void settleFailure(Exchange exchange, String conversationId, String requestId) {

@@ -12,7 +12,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import io.handoff.gateway.api.H2GroupWrite;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.RequestClaim;
 
@@ -32,12 +34,12 @@ public class DialogflowMessages {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final H2GroupWrite groupWrite;
+    private final ObjectMapper json;
 
-    public DialogflowMessages(JdbcTemplate jdbc, Clock clock, H2GroupWrite groupWrite) {
+    public DialogflowMessages(JdbcTemplate jdbc, Clock clock, ObjectMapper json) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.groupWrite = groupWrite;
+        this.json = json;
     }
 
     /**
@@ -86,16 +88,15 @@ public class DialogflowMessages {
     }
 
     /**
-     * Keeps the answer now, before it is returned, so a repeat never asks Dialogflow again: in the file too
-     * (the answer's own write, in ApiResponse, came before this one).
+     * Keeps the turn's 200 answer before it is returned, so a repeat never asks Dialogflow again, and returns
+     * it as the JSON kept: ApiResponse.replay answers with it, once it is in the database file.
      */
-    public void remember(Exchange exchange, DialogflowTurn turn) {
+    public String remember(DialogflowTurn turn, Map<String, Object> answer) throws JsonProcessingException {
+        String body = json.writeValueAsString(answer);
         if (turn.claim().claimed()) {
-            store(turn.conversationId(), turn.messageId(),
-                    exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
-                    exchange.getMessage().getBody(String.class));
-            groupWrite.writeCommitted();
+            store(turn.conversationId(), turn.messageId(), 200, body);
         }
+        return body;
     }
 
     private void store(String conversationId, String messageId, int status, String answer) {
