@@ -106,7 +106,8 @@ public class H2GroupWrite {
         }
     }
 
-    private static MVStore h2FileStore(DataSource dataSource) throws SQLException {
+    /** The MVStore of an H2 file database, or null (PostgreSQL, an in-memory H2). */
+    static MVStore h2FileStore(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (!connection.isWrapperFor(JdbcConnection.class)
                     || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)

@@ -9,8 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -75,8 +73,6 @@ class H2GroupWriteTest {
     }
 
     static MVStore store(HikariDataSource pool) throws Exception {
-        try (var connection = pool.getConnection()) {
-            return ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
-        }
+        return H2GroupWrite.h2FileStore(pool);
     }
 }
