@@ -118,14 +118,14 @@ class FileFetcherTest {
             return InetAddress.getAllByName(host);
         };
         FilesProperties properties = new FilesProperties(List.of(HOST.authority()), Duration.ofSeconds(5),
-                Duration.ofMillis(700), Duration.ofSeconds(30), spoolDir); // the look-up may wait longer than the whole download
+                Duration.ofSeconds(2), Duration.ofSeconds(30), spoolDir); // the look-up may wait longer than the whole download
         HostLookup slowDns = new HostLookup(properties.dnsTimeout(), resolver);
         FileFetcher bounded = new FileFetcher(new FileUrlPolicy(properties, slowDns), properties, new FileSpool(properties));
         try {
             long started = System.nanoTime();
             assertThatThrownBy(() -> bounded.fetch(HOST.url("/to?location=http%3A%2F%2Fslow.example%2Freceipt.txt"), MAX_BYTES))
                     .isInstanceOf(FileNotFetchedException.class).hasMessageStartingWith("slow.example did not resolve within");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
             assertThat(spooled()).isEmpty();
         } finally {
             dnsAnswers.countDown();
