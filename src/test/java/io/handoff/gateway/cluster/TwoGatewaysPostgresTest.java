@@ -124,7 +124,8 @@ class TwoGatewaysPostgresTest {
     }
 
     List<String> arguments(String pollInterval) {
-        return List.of(
+        List<String> arguments = new ArrayList<>(livechat.commandLine());
+        arguments.addAll(List.of(
                 "--spring.datasource.url=" + url,
                 "--spring.datasource.username=" + Postgres.USER,
                 "--spring.flyway.default-schema=" + schema,
@@ -136,10 +137,6 @@ class TwoGatewaysPostgresTest {
                 "--handoff.destinations.support.provider=livechat",
                 "--handoff.default-destination=support",
                 "--handoff.destinations.support.group-ids=" + FakeLiveChat.DEFAULT_GROUP,
-                "--handoff.livechat.api-url=" + livechat.apiUrl(),
-                "--handoff.livechat.accounts-url=" + livechat.accountsUrl(),
-                "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
-                "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
                 "--handoff.livechat.organization-id=" + FakeLiveChat.ORGANIZATION_ID,
                 "--handoff.livechat.webhook-secret=" + WEBHOOK_SECRET,
                 "--handoff.callback.url=" + bot.callbackUrl(),
@@ -148,7 +145,8 @@ class TwoGatewaysPostgresTest {
                 "--handoff.callback.max-backoff=400ms",
                 "--handoff.callback.poll-interval=" + pollInterval,
                 "--handoff.delivery.lease=" + LEASE.toSeconds() + "s",
-                "--handoff.retry.initial-delay=20");
+                "--handoff.retry.initial-delay=20"));
+        return arguments;
     }
 
     static ConfigurableApplicationContext inProcess(List<String> arguments) {

@@ -56,10 +56,6 @@ class DialogflowRestartTest {
                 "--spring.jmx.enabled=false",
                 "--spring.datasource.url=jdbc:h2:file:" + database.toAbsolutePath(),
                 "--handoff.api.keys=k",
-                "--handoff.livechat.api-url=" + LIVECHAT.apiUrl(),
-                "--handoff.livechat.accounts-url=" + LIVECHAT.accountsUrl(),
-                "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
-                "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
                 "--handoff.livechat.webhook-secret=wh",
                 "--handoff.destinations.support.provider=livechat",
                 "--handoff.default-destination=support",
@@ -71,6 +67,7 @@ class DialogflowRestartTest {
                 "--handoff.dialogflow.agents.shop.language-code=en",
                 "--handoff.dialogflow.agents.shop.api-url=" + DIALOGFLOW.apiUrl(),
                 "--handoff.dialogflow.agents.shop.credentials=" + DIALOGFLOW.credentialsResource()));
+        args.addAll(LIVECHAT.commandLine());
         return new SpringApplicationBuilder(HandoffGatewayApplication.class).run(args.toArray(String[]::new));
     }
 

@@ -139,6 +139,12 @@ public final class FakeLiveChat extends FakePlatformServer {
         registry.add("handoff.livechat.webhook-secret", () -> webhookSecret);
     }
 
+    /** The same settings as command-line arguments, for a gateway started as a process or as another context. */
+    public List<String> commandLine() {
+        return List.of("--handoff.livechat.api-url=" + apiUrl(), "--handoff.livechat.accounts-url=" + accountsUrl(),
+                "--handoff.livechat.client-id=" + CLIENT_ID, "--handoff.livechat.agent-token=" + AGENT_TOKEN);
+    }
+
     /** Customer Chat API root; methods live under {@code /customer/action/<method>}. */
     public String apiUrl() {
         return baseUrl() + API_PREFIX;

@@ -49,13 +49,10 @@ class GatewayRestartTest {
                 "--spring.jmx.enabled=false",
                 "--spring.datasource.url=jdbc:h2:file:" + database.toAbsolutePath(),
                 "--handoff.api.keys=k",
-                "--handoff.livechat.api-url=" + LIVECHAT.apiUrl(),
-                "--handoff.livechat.accounts-url=" + LIVECHAT.accountsUrl(),
-                "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
-                "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
                 "--handoff.destinations.support.provider=livechat",
                 "--handoff.default-destination=support",
                 "--handoff.destinations.support.group-ids=1"));
+        args.addAll(LIVECHAT.commandLine());
         args.addAll(List.of(more));
         return new SpringApplicationBuilder(HandoffGatewayApplication.class).run(args.toArray(String[]::new));
     }
