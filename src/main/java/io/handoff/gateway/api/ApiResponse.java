@@ -26,6 +26,11 @@ public class ApiResponse {
         write(exchange, 200, "application/json", exchange.getMessage().getBody());
     }
 
+    /** 201 with the body as JSON: a handoff started. */
+    public void created(Exchange exchange) throws JsonProcessingException {
+        write(exchange, 201, "application/json", exchange.getMessage().getBody());
+    }
+
     /** 200 {@code {"status":"ok"}}: what a platform's webhook gets once its notification is safely stored. */
     public void acknowledge(Exchange exchange) throws JsonProcessingException {
         write(exchange, 200, "application/json", java.util.Map.of("status", "ok"));
@@ -33,20 +38,21 @@ public class ApiResponse {
 
     /** Answers with a status and a JSON body kept with its key: a repeated requestId or messageId gets the first answer. */
     public void replay(Exchange exchange, int status, String body) {
-        writtenBeforeAnswer(exchange);
-        dropHeaders(exchange);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE,
-                status >= 400 ? "application/problem+json" : "application/json");
-        exchange.getMessage().setBody(body);
+        answer(exchange, status, status >= 400 ? "application/problem+json" : "application/json", body);
     }
 
     void write(Exchange exchange, int status, String contentType, Object body) throws JsonProcessingException {
+        answer(exchange, status, contentType, json.writeValueAsString(body));
+    }
+
+    /** A keeper registered on the exchange (KeptAnswers) stores the answer first, so the one write covers both. */
+    private void answer(Exchange exchange, int status, String contentType, String body) {
+        KeptAnswers.keep(exchange, status, body);
         writtenBeforeAnswer(exchange);
         dropHeaders(exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
-        exchange.getMessage().setBody(json.writeValueAsString(body));
+        exchange.getMessage().setBody(body);
     }
 
     /** A call that may have changed something is answered once the change is in the database file (H2GroupWrite). */

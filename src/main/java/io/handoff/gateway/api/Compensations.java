@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 
 /**
- * Undo steps registered by beans that took something for the exchange (an idempotency claim, a
- * conversation lease). The problem responder runs them when the exchange ends in a problem, so a
+ * Undo steps registered by beans that took something for the exchange (a conversation lease). The
+ * problem responder runs them when the exchange ends in a problem, so a
  * failed handoff leaves nothing half-done behind.
  */
 public final class Compensations {

@@ -38,7 +38,6 @@ public class ProblemResponder implements Processor {
         Throwable cause = unwrapped(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         Map<String, Object> problem = toProblem(cause, exchange);
         int status = (Integer) problem.get("status");
-        exchange.setProperty("handoffProblem", problem);
         String type = (String) problem.get("type");
         events.publishEvent(new ProblemAnswered(exchange, status, type.substring(type.lastIndexOf(':') + 1), cause));
         Compensations.runAll(exchange);

@@ -11,10 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.handoff.gateway.api.Compensations;
+import io.handoff.gateway.api.KeptAnswers;
 import io.handoff.gateway.api.ProblemException;
 
 /**
@@ -30,19 +27,19 @@ public class HandoffRequests {
     static final Duration RETENTION = Duration.ofHours(48);
 
     private final JdbcTemplate jdbc;
-    private final ObjectMapper json;
     private final Clock clock;
-    public HandoffRequests(JdbcTemplate jdbc, ObjectMapper json, Clock clock) {
+
+    public HandoffRequests(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
-        this.json = json;
         this.clock = clock;
     }
 
     /**
-     * Claims the handoff's requestId: {@code CLAIMED} (and a compensation that gives it back if the handoff
-     * fails), {@code REPLAYED} with the first answer when one is known (the route replies with it and
-     * stops), {@code NONE} without a requestId. A bean step, not an expression: the compensation must be
-     * registered on the exchange itself. The route writes the result into the handoff ({@code withClaim}).
+     * Claims the handoff's requestId: {@code CLAIMED} (the exchange's answer, a 201 or a problem, is kept
+     * before it leaves; a 5xx gives the claim back: KeptAnswers), {@code REPLAYED} with the first answer when
+     * one is known (the route replies with it and stops), {@code NONE} without a requestId. A bean step, not
+     * an expression: the keeper must be registered on the exchange itself. The route writes the result into
+     * the handoff ({@code withClaim}).
      */
     public RequestClaim claim(Exchange exchange, Handoff handoff) {
         SwitchRequest request = handoff.switchRequest();
@@ -73,41 +70,18 @@ public class HandoffRequests {
                 throw ProblemException.alreadyInHandoff("A request with requestId '" + requestId + "' is still in progress");
             }
         }
-        Compensations.register(exchange, failed -> settleFailure(failed, conversationId, requestId));
+        KeptAnswers.keepWith(exchange, (status, answer) -> settle(conversationId, requestId, status, answer));
         return RequestClaim.CLAIMED;
     }
 
-    /**
-     * Keeps the successful answer (201, the body as JSON) for repeats of a claimed requestId, before it is
-     * returned, and returns that JSON: ApiResponse.replay answers with it once it is in the database file.
-     */
-    public String remember(Handoff handoff, Object answer) throws JsonProcessingException {
-        String body = json.writeValueAsString(answer);
-        if (handoff.claim().claimed()) {
-            SwitchRequest request = handoff.switchRequest();
-            store(request.conversationId(), request.requestId(), 201, body);
-        }
-        return body;
-    }
-
-    private void settleFailure(Exchange exchange, String conversationId, String requestId) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> problem = exchange.getProperty("handoffProblem", Map.class);
-        int status = problem == null ? 500 : (Integer) problem.get("status");
+    /** The claimant's answer, before it leaves: kept (a 201, a 4xx), or after a 5xx the claim given back. */
+    private void settle(String conversationId, String requestId, int status, String answer) {
         if (status >= 500) {
             jdbc.update("delete from handoff_request where conversation_id = ? and request_id = ?", conversationId, requestId);
         } else {
-            try {
-                store(conversationId, requestId, status, json.writeValueAsString(problem));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            jdbc.update("update handoff_request set status = ?, response = ? where conversation_id = ? and request_id = ?",
+                    status, answer, conversationId, requestId);
         }
-    }
-
-    private void store(String conversationId, String requestId, Integer status, String body) {
-        jdbc.update("update handoff_request set status = ?, response = ? where conversation_id = ? and request_id = ?",
-                status, body, conversationId, requestId);
     }
 
     /** Answers are kept for at least 24 h (the contract); older ones are dropped hourly. */

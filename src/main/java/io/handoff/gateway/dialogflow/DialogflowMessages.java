@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -12,9 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.handoff.gateway.api.KeptAnswers;
 import io.handoff.gateway.api.ProblemException;
 import io.handoff.gateway.conversation.RequestClaim;
 
@@ -34,18 +33,16 @@ public class DialogflowMessages {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final ObjectMapper json;
 
-    public DialogflowMessages(JdbcTemplate jdbc, Clock clock, ObjectMapper json) {
+    public DialogflowMessages(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.json = json;
     }
 
     /**
-     * Claims the message's id: {@code CLAIMED}, settled when the exchange is done (its answer kept, or the claim given
-     * back after a 5xx), or {@code REPLAYED} with the first answer. A bean step: the settlement is registered on the
-     * exchange itself.
+     * Claims the message's id: {@code CLAIMED}, settled by the exchange's answer before it leaves (KeptAnswers: kept,
+     * or the claim given back after a 5xx), or {@code REPLAYED} with the first answer. A bean step: the keeper is
+     * registered on the exchange itself.
      */
     public RequestClaim claim(Exchange exchange, DialogflowTurn turn) {
         String conversationId = turn.conversationId();
@@ -72,36 +69,35 @@ public class DialogflowMessages {
                         "A message with messageId '" + messageId + "' is still being answered; repeat it later", null);
             }
         }
+        AtomicBoolean answered = new AtomicBoolean();
+        KeptAnswers.keepWith(exchange, (status, answer) -> {
+            answered.set(true);
+            settle(conversationId, messageId, status, answer);
+        });
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                Integer status = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-                if (status == null || status >= 500 || done.getException() != null) {
-                    jdbc.update("delete from dialogflow_message where conversation_id = ? and message_id = ? "
-                            + "and status is null", conversationId, messageId);
-                } else {
-                    store(conversationId, messageId, status, done.getMessage().getBody(String.class));
+                if (!answered.get()) { // Camel answered a failure nothing handled: a repeat tries again
+                    forget(conversationId, messageId);
                 }
             }
         });
         return RequestClaim.CLAIMED;
     }
 
-    /**
-     * Keeps the turn's 200 answer before it is returned, so a repeat never asks Dialogflow again, and returns
-     * it as the JSON kept: ApiResponse.replay answers with it, once it is in the database file.
-     */
-    public String remember(DialogflowTurn turn, Map<String, Object> answer) throws JsonProcessingException {
-        String body = json.writeValueAsString(answer);
-        if (turn.claim().claimed()) {
-            store(turn.conversationId(), turn.messageId(), 200, body);
+    /** The claimant's answer, before it leaves: kept, or after a 5xx the claim given back so a repeat tries again. */
+    private void settle(String conversationId, String messageId, int status, String answer) {
+        if (status >= 500) {
+            forget(conversationId, messageId);
+        } else {
+            jdbc.update("update dialogflow_message set status = ?, answer = ? where conversation_id = ? and message_id = ? "
+                    + "and status is null", status, answer, conversationId, messageId);
         }
-        return body;
     }
 
-    private void store(String conversationId, String messageId, int status, String answer) {
-        jdbc.update("update dialogflow_message set status = ?, answer = ? where conversation_id = ? and message_id = ? "
-                + "and status is null", status, answer, conversationId, messageId);
+    private void forget(String conversationId, String messageId) {
+        jdbc.update("delete from dialogflow_message where conversation_id = ? and message_id = ? and status is null",
+                conversationId, messageId);
     }
 
     /** Answers are kept for at least 24 h (the contract); older ones are dropped hourly. */

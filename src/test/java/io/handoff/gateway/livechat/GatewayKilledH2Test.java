@@ -19,8 +19,8 @@ import io.handoff.gateway.support.GatewayProcess;
 
 /**
  * The embedded H2 database keeps what the gateway acknowledged when the gateway is killed as by
- * {@code kill -9} right after answering: a handoff's {@code 201}, a webhook's {@code 200} and a client
- * message's {@code 202} mean stored. (H2 keeps commits in memory for up to half a second; see api.H2GroupWrite.)
+ * {@code kill -9} right after answering: a handoff's {@code 201} (and the answer kept for its requestId),
+ * a webhook's {@code 200} and a client message's {@code 202} mean stored. (H2 keeps commits in memory for up to half a second; see api.H2GroupWrite.)
  */
 class GatewayKilledH2Test {
 
@@ -35,21 +35,19 @@ class GatewayKilledH2Test {
     }
 
     GatewayProcess startGateway() {
-        return GatewayProcess.start("killed-h2-gateway", List.of(
+        List<String> args = new ArrayList<>(LIVECHAT.commandLine());
+        args.addAll(List.of(
                 "--spring.datasource.url=jdbc:h2:file:" + database.toAbsolutePath(),
                 "--spring.main.banner-mode=off",
                 "--handoff.api.keys=" + API_KEY,
-                "--handoff.livechat.api-url=" + LIVECHAT.apiUrl(),
-                "--handoff.livechat.accounts-url=" + LIVECHAT.accountsUrl(),
-                "--handoff.livechat.client-id=" + FakeLiveChat.CLIENT_ID,
-                "--handoff.livechat.agent-token=" + FakeLiveChat.AGENT_TOKEN,
                 "--handoff.livechat.webhook-secret=" + WEBHOOK_SECRET,
                 "--handoff.destinations.support.provider=livechat",
                 "--handoff.default-destination=support",
                 "--handoff.destinations.support.group-ids=1",
                 "--handoff.relay.initial-backoff=100ms",
                 "--handoff.relay.max-backoff=200ms",
-                "--handoff.relay.poll-interval=200ms"), API_KEY, Duration.ofSeconds(120));
+                "--handoff.relay.poll-interval=200ms"));
+        return GatewayProcess.start("killed-h2-gateway", args, API_KEY, Duration.ofSeconds(120));
     }
 
     @Test
@@ -58,10 +56,12 @@ class GatewayKilledH2Test {
         LIVECHAT.groupStatus(1, "online");
         String chat;
         List<String> accepted = new ArrayList<>();
+        String switchRequest = GatewayClient.json(Map.of(
+                "conversationId", "killed-1", "requestId", "r-1", "switch", Map.of("firstMessage", "hello")));
+        GatewayClient.Response handoff;
         try (GatewayProcess gateway = startGateway()) {
             GatewayClient bot = new GatewayClient(gateway.port(), API_KEY);
-            GatewayClient.Response handoff = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of(
-                    "conversationId", "killed-1", "switch", Map.of("firstMessage", "hello"))));
+            handoff = bot.post("/api/v1/handoffs", switchRequest);
             assertThat(handoff.status()).as(handoff.text()).isEqualTo(201);
             chat = handoff.json().path("providerChatId").asText();
             LIVECHAT.webhookTarget(bot.baseUrl() + "/webhooks/livechat", WEBHOOK_SECRET);
@@ -79,6 +79,9 @@ class GatewayKilledH2Test {
         try (GatewayProcess gateway = startGateway()) {
             GatewayClient bot = new GatewayClient(gateway.port(), API_KEY);
             assertThat(bot.get("/api/v1/conversations/killed-1").json().path("providerChatId").asText()).isEqualTo(chat);
+            GatewayClient.Response repeated = bot.post("/api/v1/handoffs", switchRequest); // its kept answer, no second chat
+            assertThat(repeated.status()).as(repeated.text()).isEqualTo(201);
+            assertThat(repeated.json()).isEqualTo(handoff.json());
             assertThat(bot.events("killed-1")).extracting(e -> e.path("text").asText()).contains("how can I help?");
             String customer = LIVECHAT.entityIdOfChat(chat);
             List<String> expected = new ArrayList<>(List.of("hello"));

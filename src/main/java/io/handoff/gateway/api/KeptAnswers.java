@@ -1,0 +1,39 @@
+package io.handoff.gateway.api;
+
+import org.apache.camel.Exchange;
+
+/**
+ * Keeps an answer with the idempotency key it answers (the Dialogflow door's messageId), so a repeat gets it
+ * again. The exchange that claimed the key registers a keeper; ApiResponse gives it whatever answer that exchange
+ * gets, the door's own or that of a route the door forwarded to, before the H2 write the answer waits for: the
+ * kept answer is in the file when the answer leaves. A copy of the exchange (an enrich's) that answers for
+ * itself is not the claimant, and its answer is not kept.
+ */
+public final class KeptAnswers {
+
+    /** Stores the answer, or gives the key back (a 5xx: a repeat tries again). */
+    @FunctionalInterface
+    public interface Keeper {
+        void keep(int status, String body);
+    }
+
+    private static final String PROPERTY = "handoffAnswerKeeper";
+
+    private record Claimant(Exchange exchange, Keeper keeper) {
+    }
+
+    private KeptAnswers() {
+    }
+
+    public static void keepWith(Exchange exchange, Keeper keeper) {
+        exchange.setProperty(PROPERTY, new Claimant(exchange, keeper));
+    }
+
+    /** The first answer of the claimant, once; copies share its properties, so the claimant is told by identity. */
+    static void keep(Exchange exchange, int status, String body) {
+        if (exchange.getProperty(PROPERTY) instanceof Claimant claimant && claimant.exchange() == exchange) {
+            exchange.removeProperty(PROPERTY);
+            claimant.keeper().keep(status, body);
+        }
+    }
+}
