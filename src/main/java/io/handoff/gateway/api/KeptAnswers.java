@@ -3,11 +3,11 @@ package io.handoff.gateway.api;
 import org.apache.camel.Exchange;
 
 /**
- * Keeps an answer with the idempotency key it answers (the Dialogflow door's messageId), so a repeat gets it
- * again. The exchange that claimed the key registers a keeper; ApiResponse gives it whatever answer that exchange
- * gets, the door's own or that of a route the door forwarded to, before the H2 write the answer waits for: the
- * kept answer is in the file when the answer leaves. A copy of the exchange (an enrich's) that answers for
- * itself is not the claimant, and its answer is not kept.
+ * Keeps an answer with the idempotency key it answers (a switch's requestId, a Dialogflow door messageId), so a
+ * repeat gets it again. The exchange that claimed the key registers a keeper; ApiResponse gives it whatever answer
+ * that exchange gets (a 201, a problem, or the 202 of the client-message route the Dialogflow door forwarded to)
+ * before the H2 write the answer waits for: the kept answer is in the file when the answer leaves. A copy of the
+ * exchange (an enrich's) that answers for itself is not the claimant, and its answer is not kept.
  */
 public final class KeptAnswers {
 
