@@ -1,6 +1,7 @@
 package io.handoff.gateway.api;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * Keeps an answer with the idempotency key it answers (a switch's requestId, a Dialogflow door messageId), so a
@@ -11,7 +12,7 @@ import org.apache.camel.Exchange;
  */
 public final class KeptAnswers {
 
-    /** Stores the answer, or gives the key back (a 5xx: a repeat tries again). */
+    /** Stores the answer, or gives the key back (a 5xx, also an exchange never answered: a repeat tries again). */
     @FunctionalInterface
     public interface Keeper {
         void keep(int status, String body);
@@ -26,7 +27,18 @@ public final class KeptAnswers {
     }
 
     public static void keepWith(Exchange exchange, Keeper keeper) {
-        exchange.setProperty(PROPERTY, new Claimant(exchange, keeper));
+        Claimant claimant = new Claimant(exchange, keeper);
+        exchange.setProperty(PROPERTY, claimant);
+        // a failure nothing handled is answered by Camel itself, not ApiResponse: a 500, so the key is given back
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                if (done == exchange && done.getProperty(PROPERTY) == claimant) { // unanswered, and not a copy
+                    done.removeProperty(PROPERTY);
+                    keeper.keep(500, null);
+                }
+            }
+        });
     }
 
     /** The first answer of the claimant, once; copies share its properties, so the claimant is told by identity. */

@@ -4,10 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -69,35 +67,19 @@ public class DialogflowMessages {
                         "A message with messageId '" + messageId + "' is still being answered; repeat it later", null);
             }
         }
-        AtomicBoolean answered = new AtomicBoolean();
-        KeptAnswers.keepWith(exchange, (status, answer) -> {
-            answered.set(true);
-            settle(conversationId, messageId, status, answer);
-        });
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                if (!answered.get()) { // Camel answered a failure nothing handled: a repeat tries again
-                    forget(conversationId, messageId);
-                }
-            }
-        });
+        KeptAnswers.keepWith(exchange, (status, answer) -> settle(conversationId, messageId, status, answer));
         return RequestClaim.CLAIMED;
     }
 
     /** The claimant's answer, before it leaves: kept, or after a 5xx the claim given back so a repeat tries again. */
     private void settle(String conversationId, String messageId, int status, String answer) {
         if (status >= 500) {
-            forget(conversationId, messageId);
+            jdbc.update("delete from dialogflow_message where conversation_id = ? and message_id = ? and status is null",
+                    conversationId, messageId);
         } else {
             jdbc.update("update dialogflow_message set status = ?, answer = ? where conversation_id = ? and message_id = ? "
                     + "and status is null", status, answer, conversationId, messageId);
         }
-    }
-
-    private void forget(String conversationId, String messageId) {
-        jdbc.update("delete from dialogflow_message where conversation_id = ? and message_id = ? and status is null",
-                conversationId, messageId);
     }
 
     /** Answers are kept for at least 24 h (the contract); older ones are dropped hourly. */
