@@ -52,6 +52,24 @@ public class ClientQueue {
     }
 
     /** The answer to an accepted message: a repeat is not queued again and gets the first answer. */
+    /**
+     * A conversation with work for a provider, as {@link #CHANNEL}'s notifications and the sweep name it: the
+     * delivery keeps one set of workers per provider, so a provider that hangs holds up only its own.
+     */
+    public record Due(String provider, String conversationId) {
+
+        /** The notification's key: the provider first, as its name never holds a '/' (a conversation id may). */
+        public String key() {
+            return provider + "/" + conversationId;
+        }
+
+        /** From {@link #key()}; a key without a provider (an older instance's) names none. */
+        public static Due of(String key) {
+            int slash = key.indexOf('/');
+            return slash < 0 ? new Due("", key) : new Due(key.substring(0, slash), key.substring(slash + 1));
+        }
+    }
+
     public record Accepted(boolean duplicate, ProcessedKeys.Answer answer) {
     }
 
@@ -170,7 +188,8 @@ public class ClientQueue {
                         + "provider_chat_id, created_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 conversationId, ((Number) handoff.get("last_client_seq")).longValue(), kind.name(), messageId, body,
                 handoff.get("destination"), handoff.get("provider"), handoff.get("provider_chat_id"), now, now);
-        notifications.notify(CHANNEL, conversationId); // once committed: this instance's delivery, and the others'
+        // once committed: this instance's delivery, and the others'
+        notifications.notify(CHANNEL, new Due(String.valueOf(handoff.get("provider")), conversationId).key());
     }
 
     private String stateOf(String conversationId) {
@@ -184,12 +203,12 @@ public class ClientQueue {
                 ITEM, conversationId, limit);
     }
 
-    /** Conversations whose head is due now (new, its backoff over, or its owner's lease run out). */
-    public List<String> dueConversations(int limit) {
-        return jdbc.queryForList("select m.conversation_id from client_message m where m.next_attempt_at <= ? "
+    /** Conversations whose head is due now (new, its backoff over, or its owner's lease run out), with the head's provider. */
+    public List<Due> dueConversations(int limit) {
+        return jdbc.query("select m.provider, m.conversation_id from client_message m where m.next_attempt_at <= ? "
                         + "and m.seq = (select min(x.seq) from client_message x where x.conversation_id = m.conversation_id) "
                         + "order by m.next_attempt_at limit ?",
-                String.class, clock.millis(), limit);
+                (rs, i) -> new Due(rs.getString(1), rs.getString(2)), clock.millis(), limit);
     }
 
     /** Takes the head for one attempt, owned by {@code owner} until {@code leaseMillis} from now; false if someone else has. */

@@ -24,6 +24,9 @@ public final class ConversationWorkers {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationWorkers.class);
 
+    /** The Spring lifecycle phase of the beans whose flow runs on workers: stopped before Camel (a higher phase stops first). */
+    public static final int PHASE = Integer.MAX_VALUE - 100;
+
     private final String name;
     private final int parallelism;
     private final Consumer<String> work;
@@ -50,6 +53,9 @@ public final class ConversationWorkers {
     /** Stops taking work and lets what runs finish (at most 20 s). */
     public void stop() {
         running.set(false);
+        if (pool == null) {
+            return; // never started
+        }
         pool.shutdown();
         try {
             pool.awaitTermination(20, TimeUnit.SECONDS);
@@ -121,7 +127,7 @@ public final class ConversationWorkers {
 
         @Override
         default int getPhase() {
-            return Integer.MAX_VALUE - 100;
+            return PHASE;
         }
     }
 

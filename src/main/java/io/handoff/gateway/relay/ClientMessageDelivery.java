@@ -3,6 +3,8 @@ package io.handoff.gateway.relay;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -10,6 +12,7 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -35,8 +38,11 @@ import io.handoff.gateway.files.FilesProperties;
 
 /**
  * Delivers the client-message queue ({@link ClientQueue}) to the providers: per conversation, oldest
- * first, one item at a time, {@code handoff.relay.parallelism} conversations at once, so a conversation
- * whose provider keeps failing holds back only itself. The provider call is the client-message-delivery
+ * first, one item at a time, {@code handoff.relay.parallelism} conversations at once per provider, so a
+ * conversation whose provider keeps failing holds back only itself, and a provider whose calls hang (each
+ * until its response timeout) holds only its own workers, not those of the others. Each provider's workers
+ * take a conversation whose head is that provider's; a head of another provider (a new handoff behind an
+ * old one's close) is handed over to that provider's workers. The provider call is the client-message-delivery
  * route; this class decides what is due and what an outcome means:
  * <ul>
  *   <li>delivered: done;</li>
@@ -52,7 +58,7 @@ import io.handoff.gateway.files.FilesProperties;
  * this one was.
  */
 @Component("clientMessageDelivery")
-public class ClientMessageDelivery implements ConversationWorkers.Owner {
+public class ClientMessageDelivery implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessageDelivery.class);
 
@@ -73,7 +79,9 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
     private final ObjectMapper json;
     private final Clock clock;
     private final String owner;
-    private final ConversationWorkers workers;
+    /** One set of workers per provider (its name as the queue holds it). */
+    private final Map<String, ConversationWorkers> lanes = new ConcurrentHashMap<>();
+    private volatile boolean running;
 
     public ClientMessageDelivery(HandoffProperties properties, FilesProperties files, ClientQueue queue, EventLog events,
                                  OperatorEvents operatorEvents, ConversationStore conversations, ProducerTemplate camel,
@@ -90,33 +98,68 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
         this.camel = camel;
         this.json = json;
         this.clock = clock;
-        this.workers = new ConversationWorkers("client-message-delivery", config.parallelism(), this::deliver);
-        notifications.listen(ClientQueue.CHANNEL, this::kick); // a message stored here or by another instance
-    }
-
-    @Override
-    public ConversationWorkers workers() {
-        return workers;
+        // a message stored here or by another instance
+        notifications.listen(ClientQueue.CHANNEL, key -> kick(ClientQueue.Due.of(key)));
     }
 
     /** Starts, and delivers what a restart left behind at once. */
     @Override
     public void start() {
-        ConversationWorkers.Owner.super.start();
+        synchronized (this) {
+            running = true;
+            lanes.values().forEach(ConversationWorkers::start);
+        }
         sweep();
+    }
+
+    /** Stops taking work; attempts in progress may finish. What is not done stays in the database. */
+    @Override
+    public void stop() {
+        List<ConversationWorkers> stopping;
+        synchronized (this) { // not held while they finish: a worker may hand a conversation to a new lane meanwhile
+            running = false;
+            stopping = List.copyOf(lanes.values());
+        }
+        stopping.forEach(ConversationWorkers::stop);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return ConversationWorkers.PHASE;
     }
 
     /** Picks up what is due: other instances' messages, backoffs that ran out, leases of dead instances. */
     @Scheduled(fixedDelayString = "${handoff.relay.poll-interval:1s}", initialDelayString = "${handoff.relay.poll-interval:1s}")
     public void sweep() {
-        if (workers.isRunning()) {
+        if (running) {
             queue.dueConversations(500).forEach(this::kick);
         }
     }
 
-    /** Starts delivering the conversation's queue unless this instance already is. */
-    public void kick(String conversationId) {
-        workers.kick(conversationId);
+    /** Starts delivering the conversation's queue on its provider's workers, unless they already are. */
+    public void kick(ClientQueue.Due due) {
+        lane(due.provider()).kick(due.conversationId());
+    }
+
+    private ConversationWorkers lane(String provider) {
+        ConversationWorkers lane = lanes.get(provider);
+        return lane != null ? lane : newLane(provider);
+    }
+
+    private synchronized ConversationWorkers newLane(String provider) {
+        return lanes.computeIfAbsent(provider, name -> {
+            ConversationWorkers lane = new ConversationWorkers("client-message-delivery-" + name, config.parallelism(),
+                    conversationId -> deliver(name, conversationId));
+            if (running) {
+                lane.start();
+            }
+            return lane;
+        });
     }
 
     /** Makes every waiting item due now and delivers; returns how many were waiting (JMX "retry now"). */
@@ -129,14 +172,20 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
     /**
      * Delivers the conversation's items, oldest first, as read in batches of {@link #BATCH}. It stops at a
      * batch that was not full: anything stored after that read kicks this conversation again
-     * ({@link ConversationWorkers}), so it is not read once more just to find nothing.
+     * ({@link ConversationWorkers}), so it is not read once more just to find nothing. An item of another
+     * provider than {@code lane}'s goes to that provider's workers, with the rest of the queue.
      */
-    private void deliver(String conversationId) {
+    private void deliver(String lane, String conversationId) {
         List<ClientQueue.Item> batch;
         do {
             batch = queue.heads(conversationId, BATCH);
             for (ClientQueue.Item item : batch) {
-                if (!workers.isRunning() || !deliverOne(item)) {
+                String provider = Objects.requireNonNullElse(item.provider(), "");
+                if (!provider.equals(lane)) {
+                    kick(new ClientQueue.Due(provider, conversationId));
+                    return;
+                }
+                if (!running || !deliverOne(item)) {
                     return;
                 }
             }

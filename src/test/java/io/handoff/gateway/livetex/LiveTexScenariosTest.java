@@ -71,6 +71,8 @@ class LiveTexScenariosTest {
         registry.add("handoff.callback.initial-backoff", () -> "100ms");
         registry.add("handoff.callback.poll-interval", () -> "200ms");
         registry.add("handoff.retry.initial-delay", () -> "20");
+        // few workers per provider, so that a provider whose calls hang would hold every worker if they were shared
+        registry.add("handoff.relay.parallelism", () -> "2");
         // LiveTex fetches the client's files itself; the gateway only checks the URL, and this test host has no DNS
         registry.add("handoff.files.allowed-hosts", () -> "files.example.com");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:livetex;DB_CLOSE_DELAY=-1");
@@ -290,5 +292,53 @@ class LiveTexScenariosTest {
         assertThat(bot.events(onLiveTex)).extracting(e -> e.path("text").asText()).contains("from LiveTex");
         assertThat(sentTexts(user)).containsExactly("B", "to LiveTex");
         assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).contains("to LiveChat").doesNotContain("to LiveTex");
+    }
+
+    @Test
+    void aProviderWhoseCallsHangHoldsUpOnlyItsOwnConversations() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        List<String> onLiveChat = List.of(newId(), newId());
+        List<String> chats = onLiveChat.stream().map(id -> open(id, Map.of("destination", "support"))).toList();
+        String onLiveTex = newId();
+        String user = open(onLiveTex, Map.of("destination", "sales", "firstMessage", "B"));
+
+        // both sends answer after 5 s: a provider's 2 workers are held
+        LIVECHAT.delayNext("send_event", 2, Duration.ofSeconds(5));
+        for (String id : onLiveChat) {
+            assertThat(bot.say(id, "1", "to LiveChat").status()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> LIVECHAT.count("send_event") >= 2);
+        long posted = System.nanoTime();
+        assertThat(bot.say(onLiveTex, "1", "to LiveTex").status()).isEqualTo(202);
+
+        // within the hang: LiveTex's workers are LiveTex's own
+        await().atMost(Duration.ofSeconds(3)).until(() -> sentTexts(user).contains("to LiveTex"));
+        assertThat(Duration.ofNanos(System.nanoTime() - posted)).isLessThan(Duration.ofSeconds(4));
+        // and nothing held up is lost
+        for (int i = 0; i < onLiveChat.size(); i++) {
+            QueueWait.awaitDelivered(queue, onLiveChat.get(i));
+            assertThat(LIVECHAT.eventsOf(chats.get(i))).extracting(e -> e.path("text").asText()).contains("to LiveChat");
+        }
+    }
+
+    @Test
+    void aNewHandoffOnTheOtherProviderIsDeliveredAfterTheOldOnesClose() {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        String id = newId();
+        String chat = open(id, Map.of("destination", "support"));
+        LIVECHAT.delayNext("deactivate_chat", 1, Duration.ofSeconds(1)); // the close still queued at the next handoff
+
+        assertThat(bot.say(id, "1", "to LiveChat").status()).isEqualTo(202);
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "{}").status()).isEqualTo(200);
+        String user = open(id, Map.of("destination", "sales"));
+        assertThat(bot.say(id, "2", "to LiveTex").status()).isEqualTo(202);
+
+        QueueWait.awaitDelivered(queue, id);
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).contains("to LiveChat")
+                .doesNotContain("to LiveTex");
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
+        assertThat(sentTexts(user)).containsExactly("to LiveTex");
     }
 }
