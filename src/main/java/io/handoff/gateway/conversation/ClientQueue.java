@@ -58,7 +58,7 @@ public class ClientQueue {
      */
     public record Due(String provider, String conversationId) {
 
-        /** The notification's key: the provider first, as its name never holds a '/' (a conversation id may). */
+        /** The notification's key: neither a provider's name nor a conversation id holds a '/'. */
         public String key() {
             return provider + "/" + conversationId;
         }

@@ -20,12 +20,9 @@ import org.springframework.context.SmartLifecycle;
  * work's last read of the table (so the work need not read again to find out). What the work has not done
  * stays in the database for the next start, and for the owner's sweep.
  */
-public final class ConversationWorkers {
+public final class ConversationWorkers implements Workers {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationWorkers.class);
-
-    /** The Spring lifecycle phase of the beans whose flow runs on workers: stopped before Camel (a higher phase stops first). */
-    public static final int PHASE = Integer.MAX_VALUE - 100;
 
     private final String name;
     private final int parallelism;
@@ -41,6 +38,7 @@ public final class ConversationWorkers {
         this.work = work;
     }
 
+    @Override
     public void start() {
         pool = Executors.newFixedThreadPool(parallelism, runnable -> {
             Thread thread = new Thread(runnable, name);
@@ -51,6 +49,7 @@ public final class ConversationWorkers {
     }
 
     /** Stops taking work and lets what runs finish (at most 20 s). */
+    @Override
     public void stop() {
         running.set(false);
         if (pool == null) {
@@ -64,6 +63,7 @@ public final class ConversationWorkers {
         }
     }
 
+    @Override
     public boolean isRunning() {
         return running.get();
     }
@@ -108,7 +108,7 @@ public final class ConversationWorkers {
      */
     public interface Owner extends SmartLifecycle {
 
-        ConversationWorkers workers();
+        Workers workers();
 
         @Override
         default void start() {
@@ -127,7 +127,7 @@ public final class ConversationWorkers {
 
         @Override
         default int getPhase() {
-            return PHASE;
+            return Integer.MAX_VALUE - 100;
         }
     }
 

@@ -15,13 +15,16 @@ import io.handoff.gateway.HandoffProperties;
 import io.handoff.gateway.conversation.ConversationWorkers;
 import io.handoff.gateway.conversation.EventSignals;
 import io.handoff.gateway.conversation.InstanceId;
+import io.handoff.gateway.conversation.WorkerLanes;
+import io.handoff.gateway.conversation.Workers;
 
 /**
  * Pushes stored events to where {@link DeliveryTargets} says (the bot's callback, or a JAICP channel's
  * webhook), per conversation in seq order: a conversation's oldest undelivered event must be accepted (2xx) before the next is sent. A
  * failure schedules that conversation's next attempt with exponential backoff (kept in the database,
- * so a restart resumes where it was); other conversations go on meanwhile. The HTTP call itself is the
- * bot-delivery route.
+ * so a restart resumes where it was); other conversations go on meanwhile. Each target (the callback, each
+ * JAICP channel's webhook) has its own {@code handoff.callback.parallelism} workers, so one that hangs holds
+ * up only its own conversations. The HTTP call itself is the bot-delivery route.
  */
 @Component("botDelivery")
 public class BotDelivery implements ConversationWorkers.Owner, DeliveryKick {
@@ -34,7 +37,8 @@ public class BotDelivery implements ConversationWorkers.Owner, DeliveryKick {
     /** How long one attempt owns an event: another instance takes it over after that (handoff.delivery.lease). */
     private final long leaseMillis;
     private final String instance;
-    private final ConversationWorkers workers;
+    /** One lane per target ({@link DeliveryTargets#laneOf}). */
+    private final WorkerLanes workers;
 
     public BotDelivery(HandoffProperties properties, InstanceId instance, DeliveryTargets targets, PendingEvents pending,
                        ProducerTemplate camel, EventSignals signals) {
@@ -44,7 +48,7 @@ public class BotDelivery implements ConversationWorkers.Owner, DeliveryKick {
         this.targets = targets;
         this.pending = pending;
         this.camel = camel;
-        this.workers = new ConversationWorkers("bot-delivery", config.parallelism(), this::deliver);
+        this.workers = new WorkerLanes("bot-delivery", config.parallelism(), (lane, conversationId) -> deliver(conversationId));
         signals.onStored(this::kick);
     }
 
@@ -53,7 +57,7 @@ public class BotDelivery implements ConversationWorkers.Owner, DeliveryKick {
     }
 
     @Override
-    public ConversationWorkers workers() {
+    public Workers workers() {
         return workers;
     }
 
@@ -68,7 +72,7 @@ public class BotDelivery implements ConversationWorkers.Owner, DeliveryKick {
     /** Starts pushing the conversation's events unless that is already going on. */
     public void kick(String conversationId) {
         if (enabled()) {
-            workers.kick(conversationId);
+            workers.kick(targets.laneOf(conversationId), conversationId);
         }
     }
 

@@ -51,6 +51,16 @@ public class DeliveryTargets implements PushPolicy {
         return callbackUrl() != null || receivers.stream().anyMatch(ConversationReceiver::active);
     }
 
+    /** The conversation's push lane: its receiver's, or the bot's callback. */
+    public String laneOf(String conversationId) {
+        for (ConversationReceiver receiver : receivers) {
+            if (receiver.owns(conversationId)) {
+                return receiver.lane(conversationId);
+            }
+        }
+        return "callback";
+    }
+
     public Delivery resolve(String conversationId, String eventJson) {
         for (ConversationReceiver receiver : receivers) {
             if (receiver.owns(conversationId)) {

@@ -27,6 +27,12 @@ public class JaicpReceiver implements ConversationReceiver {
         return JaicpChannels.channelOf(conversationId).isPresent();
     }
 
+    /** Each channel has its own webhook. */
+    @Override
+    public String lane(String conversationId) {
+        return "jaicp-" + JaicpChannels.channelOf(conversationId).orElseThrow();
+    }
+
     @Override
     public DeliveryTargets.Delivery delivery(String conversationId, String eventJson) {
         Optional<String> url = channels.webhookUrl(JaicpChannels.channelOf(conversationId).orElseThrow());

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -12,7 +11,6 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -29,6 +27,8 @@ import io.handoff.gateway.conversation.DatabaseNotifications;
 import io.handoff.gateway.conversation.InstanceId;
 import io.handoff.gateway.conversation.EventLog;
 import io.handoff.gateway.conversation.OperatorEvents;
+import io.handoff.gateway.conversation.WorkerLanes;
+import io.handoff.gateway.conversation.Workers;
 import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.files.FileNotFetchedException;
 import io.handoff.gateway.provider.ChatEndedException;
@@ -58,7 +58,7 @@ import io.handoff.gateway.files.FilesProperties;
  * this one was.
  */
 @Component("clientMessageDelivery")
-public class ClientMessageDelivery implements SmartLifecycle {
+public class ClientMessageDelivery implements ConversationWorkers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(ClientMessageDelivery.class);
 
@@ -79,9 +79,8 @@ public class ClientMessageDelivery implements SmartLifecycle {
     private final ObjectMapper json;
     private final Clock clock;
     private final String owner;
-    /** One set of workers per provider (its name as the queue holds it). */
-    private final Map<String, ConversationWorkers> lanes = new ConcurrentHashMap<>();
-    private volatile boolean running;
+    /** One lane per provider (its name as the queue holds it). */
+    private final WorkerLanes workers;
 
     public ClientMessageDelivery(HandoffProperties properties, FilesProperties files, ClientQueue queue, EventLog events,
                                  OperatorEvents operatorEvents, ConversationStore conversations, ProducerTemplate camel,
@@ -98,68 +97,34 @@ public class ClientMessageDelivery implements SmartLifecycle {
         this.camel = camel;
         this.json = json;
         this.clock = clock;
+        this.workers = new WorkerLanes("client-message-delivery", config.parallelism(), this::deliver);
         // a message stored here or by another instance
         notifications.listen(ClientQueue.CHANNEL, key -> kick(ClientQueue.Due.of(key)));
+    }
+
+    @Override
+    public Workers workers() {
+        return workers;
     }
 
     /** Starts, and delivers what a restart left behind at once. */
     @Override
     public void start() {
-        synchronized (this) {
-            running = true;
-            lanes.values().forEach(ConversationWorkers::start);
-        }
+        ConversationWorkers.Owner.super.start();
         sweep();
-    }
-
-    /** Stops taking work; attempts in progress may finish. What is not done stays in the database. */
-    @Override
-    public void stop() {
-        List<ConversationWorkers> stopping;
-        synchronized (this) { // not held while they finish: a worker may hand a conversation to a new lane meanwhile
-            running = false;
-            stopping = List.copyOf(lanes.values());
-        }
-        stopping.forEach(ConversationWorkers::stop);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return ConversationWorkers.PHASE;
     }
 
     /** Picks up what is due: other instances' messages, backoffs that ran out, leases of dead instances. */
     @Scheduled(fixedDelayString = "${handoff.relay.poll-interval:1s}", initialDelayString = "${handoff.relay.poll-interval:1s}")
     public void sweep() {
-        if (running) {
+        if (workers.isRunning()) {
             queue.dueConversations(500).forEach(this::kick);
         }
     }
 
     /** Starts delivering the conversation's queue on its provider's workers, unless they already are. */
     public void kick(ClientQueue.Due due) {
-        lane(due.provider()).kick(due.conversationId());
-    }
-
-    private ConversationWorkers lane(String provider) {
-        ConversationWorkers lane = lanes.get(provider);
-        return lane != null ? lane : newLane(provider);
-    }
-
-    private synchronized ConversationWorkers newLane(String provider) {
-        return lanes.computeIfAbsent(provider, name -> {
-            ConversationWorkers lane = new ConversationWorkers("client-message-delivery-" + name, config.parallelism(),
-                    conversationId -> deliver(name, conversationId));
-            if (running) {
-                lane.start();
-            }
-            return lane;
-        });
+        workers.kick(due.provider(), due.conversationId());
     }
 
     /** Makes every waiting item due now and delivers; returns how many were waiting (JMX "retry now"). */
@@ -185,7 +150,7 @@ public class ClientMessageDelivery implements SmartLifecycle {
                     kick(new ClientQueue.Due(provider, conversationId));
                     return;
                 }
-                if (!running || !deliverOne(item)) {
+                if (!workers.isRunning() || !deliverOne(item)) {
                     return;
                 }
             }

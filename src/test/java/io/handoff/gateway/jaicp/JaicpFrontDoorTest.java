@@ -25,6 +25,7 @@ import io.handoff.gateway.conversation.ConversationCloser;
 import io.handoff.gateway.support.QueueWait;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.fakes.FakeLiveTex;
+import io.handoff.gateway.support.FakeBot;
 import io.handoff.gateway.support.FakeJaicp;
 import io.handoff.gateway.support.GatewayClient;
 
@@ -40,6 +41,7 @@ class JaicpFrontDoorTest {
     static final String CHANNEL_KEY = "shop-channel-key";
     static final FakeLiveChat LIVECHAT = FakeLiveChat.start();
     static final FakeLiveTex LIVETEX = FakeLiveTex.start();
+    static final FakeBot BOT = FakeBot.start("cb");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -65,6 +67,10 @@ class JaicpFrontDoorTest {
         registry.add("handoff.livetex.api-url", LIVETEX::apiUrl);
         registry.add("handoff.livetex.key", () -> FakeLiveTex.KEY);
         registry.add("handoff.livetex.webhook-key", () -> "lt");
+        registry.add("handoff.callback.url", BOT::callbackUrl); // the bot API's conversations
+        registry.add("handoff.callback.secret", () -> "cb");
+        // one push worker per target: a target that hangs would hold every worker if they were shared
+        registry.add("handoff.callback.parallelism", () -> "1");
         registry.add("handoff.callback.initial-backoff", () -> "100ms");
         registry.add("handoff.callback.poll-interval", () -> "200ms");
         // LiveTex fetches the client's files itself; the gateway only checks the URL, and this test host has no DNS
@@ -242,5 +248,33 @@ class JaicpFrontDoorTest {
         FakeJaicp.Answer vip = jaicp.selectDestination("u2", "vip", Map.of());
         assertThat(vip.status()).isEqualTo(422);
         assertThat(vip.body().path("knownDestinations").toString()).contains("support", "sales").doesNotContain("vip");
+    }
+
+    @Test
+    void aBotCallbackThatHangsHoldsUpOnlyItsOwnConversationsNotTheChannels() {
+        GatewayClient api = new GatewayClient(port, "bot-key");
+        String apiConversation = "api-" + UUID.randomUUID();
+        GatewayClient.Response handoff = api.post("/api/v1/handoffs", GatewayClient.json(Map.of(
+                "conversationId", apiConversation, "switch", Map.of("destination", "support"))));
+        assertThat(handoff.status()).as(handoff.text()).isEqualTo(201);
+        String apiChat = handoff.json().path("providerChatId").asText();
+        String user = "u-" + UUID.randomUUID();
+        assertThat(jaicp.selectDestination(user, "support", Map.of()).status()).isEqualTo(200);
+        String jaicpChat = api.get("/api/v1/conversations/jaicp:shop:" + user).json().path("providerChatId").asText();
+
+        BOT.delay(Duration.ofSeconds(5));
+        try {
+            LIVECHAT.agentSays(apiChat, "anna@example.com", "to the callback");
+            await().atMost(Duration.ofSeconds(3)).until(() -> BOT.inFlight(apiConversation) > 0); // its worker is held
+            LIVECHAT.agentSays(jaicpChat, "anna@example.com", "to JAICP");
+
+            await().atMost(Duration.ofSeconds(3)).until(() -> jaicp.eventsOf(user).stream()
+                    .anyMatch(e -> e.path("text").asText().equals("to JAICP")));
+            assertThat(BOT.inFlight(apiConversation)).isPositive(); // delivered during the hang
+        } finally {
+            BOT.delay(Duration.ZERO);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> BOT.eventsOf(apiConversation).stream()
+                .anyMatch(e -> e.path("text").asText().equals("to the callback")));
     }
 }
