@@ -40,7 +40,8 @@ import io.handoff.gateway.dialogflow.DialogflowProperties.Agent;
  * a restart (or another instance, after the lease) finds the mark and does it then. A failed call is retried in the
  * background with backoff ({@code handoff.dialogflow.resume-retry.*}) while the failure may pass (no answer, 429,
  * 5xx); a 4xx is given up at once. After giving up, nothing is stored: the bot answers the next message as usual.
- * Events stored on this instance wake the work at once; the sweep finds the rest.
+ * Events stored on this instance wake the work at once; the sweep finds the rest. {@code handoff.dialogflow.resume-parallelism}
+ * conversations are resumed at once, so a resume event that hangs holds up only its own.
  */
 @Component("dialogflowResumes")
 public class DialogflowResumes implements ConversationWorkers.Owner {
@@ -65,14 +66,15 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
     private final Duration firstBackoff;
     private final Duration maxBackoff;
     private final int maxAttempts;
-    private final ConversationWorkers worker = new ConversationWorkers("dialogflow-resume", 1, this::resumeIfDue);
+    private final ConversationWorkers worker;
 
     public DialogflowResumes(DialogflowProperties properties, DialogflowConversations conversations, DialogflowDoor door,
                              EventLog events, EventSignals signals, JdbcTemplate jdbc, TransactionTemplate tx,
                              ObjectMapper json, Clock clock, ProducerTemplate camel,
                              @Value("${handoff.dialogflow.resume-retry.initial-delay}") Duration firstBackoff,
                              @Value("${handoff.dialogflow.resume-retry.max-delay}") Duration maxBackoff,
-                             @Value("${handoff.dialogflow.resume-retry.max-attempts}") int maxAttempts) {
+                             @Value("${handoff.dialogflow.resume-retry.max-attempts}") int maxAttempts,
+                             @Value("${handoff.dialogflow.resume-parallelism:4}") int parallelism) {
         this.properties = properties;
         this.conversations = conversations;
         this.door = door;
@@ -86,6 +88,7 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
         this.firstBackoff = firstBackoff;
         this.maxBackoff = maxBackoff;
         this.maxAttempts = maxAttempts;
+        this.worker = new ConversationWorkers("dialogflow-resume", parallelism, this::resumeIfDue);
         signals.onStored(this::kick);
     }
 

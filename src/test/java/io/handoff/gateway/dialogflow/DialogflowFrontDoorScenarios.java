@@ -318,6 +318,26 @@ abstract class DialogflowFrontDoorScenarios {
         assertThat(texts(next)).containsExactly("Hello! How can I help?");
     }
 
+    @Test
+    void aResumeEventThatHangsDoesNotHoldUpAnotherConversationsResume() {
+        String slow = "resume-slow-" + UUID.randomUUID();
+        String quick = "resume-quick-" + UUID.randomUUID();
+        String slowChat = post("shop", slow, "human").json().path("handoff").path("providerChatId").asText();
+        String quickChat = post("shop", quick, "human").json().path("handoff").path("providerChatId").asText();
+        int asked = DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT);
+        DIALOGFLOW.delayNext(FakeDialogflow.DETECT_INTENT, 1, Duration.ofSeconds(5));
+
+        LIVECHAT.agentCloses(slowChat, OPERATOR);
+        await().atMost(Duration.ofSeconds(5)).until(() -> DIALOGFLOW.count(FakeDialogflow.DETECT_INTENT) > asked);
+        LIVECHAT.agentCloses(quickChat, OPERATOR);
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> events(quick).stream()
+                .anyMatch(e -> e.path("type").asText().equals("botMessage")));
+        assertThat(events(slow)).extracting(e -> e.path("type").asText()).doesNotContain("botMessage"); // still waiting
+        await().atMost(Duration.ofSeconds(15)).until(() -> events(slow).stream()
+                .anyMatch(e -> e.path("type").asText().equals("botMessage")));
+    }
+
     /** A handoff the operator ends, its resume event answered {@code status} {@code times}; the calls made before it. */
     int handOffAndClose(String id, int status, int times) {
         String chat = post("shop", id, "human").json().path("handoff").path("providerChatId").asText();
