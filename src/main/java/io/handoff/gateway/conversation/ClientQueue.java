@@ -58,6 +58,10 @@ public class ClientQueue {
      */
     public record Due(String provider, String conversationId) {
 
+        public Due {
+            provider = provider == null ? "" : provider; // a lane's name
+        }
+
         /** The notification's key: neither a provider's name nor a conversation id holds a '/'. */
         public String key() {
             return provider + "/" + conversationId;
@@ -189,7 +193,7 @@ public class ClientQueue {
                 conversationId, ((Number) handoff.get("last_client_seq")).longValue(), kind.name(), messageId, body,
                 handoff.get("destination"), handoff.get("provider"), handoff.get("provider_chat_id"), now, now);
         // once committed: this instance's delivery, and the others'
-        notifications.notify(CHANNEL, new Due(String.valueOf(handoff.get("provider")), conversationId).key());
+        notifications.notify(CHANNEL, new Due((String) handoff.get("provider"), conversationId).key());
     }
 
     private String stateOf(String conversationId) {

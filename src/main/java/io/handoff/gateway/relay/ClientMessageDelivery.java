@@ -3,7 +3,6 @@ package io.handoff.gateway.relay;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -145,9 +144,9 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
         do {
             batch = queue.heads(conversationId, BATCH);
             for (ClientQueue.Item item : batch) {
-                String provider = Objects.requireNonNullElse(item.provider(), "");
-                if (!provider.equals(lane)) {
-                    kick(new ClientQueue.Due(provider, conversationId));
+                ClientQueue.Due due = new ClientQueue.Due(item.provider(), conversationId);
+                if (!due.provider().equals(lane)) {
+                    kick(due);
                     return;
                 }
                 if (!workers.isRunning() || !deliverOne(item)) {
