@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -336,6 +340,21 @@ abstract class DialogflowFrontDoorScenarios {
         assertThat(events(slow)).extracting(e -> e.path("type").asText()).doesNotContain("botMessage"); // still waiting
         await().atMost(Duration.ofSeconds(15)).until(() -> events(slow).stream()
                 .anyMatch(e -> e.path("type").asText().equals("botMessage")));
+    }
+
+    @Test
+    void thirtyChannelsTalkToTheAgentAtOnceBeyondTheHttpClientsDefaultTwentyConnections() {
+        DIALOGFLOW.delayNext(FakeDialogflow.DETECT_INTENT, 30, Duration.ofMillis(1500));
+        ExecutorService channels = Executors.newFixedThreadPool(30);
+        try {
+            List<CompletableFuture<GatewayClient.Response>> turns = IntStream.range(0, 30).mapToObj(i -> CompletableFuture
+                    .supplyAsync(() -> post("shop", "many-" + UUID.randomUUID(), "hi"), channels)).toList();
+
+            assertThat(turns).allSatisfy(turn -> assertThat(turn.join().status()).isEqualTo(200));
+            assertThat(DIALOGFLOW.mostAtOnce(FakeDialogflow.DETECT_INTENT)).isGreaterThan(20);
+        } finally {
+            channels.shutdown();
+        }
     }
 
     /** A handoff the operator ends, its resume event answered {@code status} {@code times}; the calls made before it. */

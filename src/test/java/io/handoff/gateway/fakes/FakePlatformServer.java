@@ -66,6 +66,9 @@ abstract class FakePlatformServer implements AutoCloseable {
     private final Map<String, List<Call>> calls = new HashMap<>();
     private final Map<String, Deque<ApiError>> faults = new HashMap<>();
     private final Map<String, Deque<Duration>> delays = new HashMap<>();
+    /** Calls of each operation being answered now, and the most at once since the last reset. */
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final Map<String, Integer> mostAtOnce = new HashMap<>();
     private List<Webhook> lastWebhooks = List.of();
     private int lastWebhookStatus;
     private final List<JsonNode> webhooksSent = new ArrayList<>();
@@ -182,6 +185,14 @@ abstract class FakePlatformServer implements AutoCloseable {
         return recorded(method).stream().map(Call::headers).toList();
     }
 
+    /** The most calls of {@code method} answered at the same time since the last reset (a delay holds each one open). */
+    public int mostAtOnce(String method) {
+        requireKnownMethod(method);
+        synchronized (lock) {
+            return mostAtOnce.getOrDefault(method, 0);
+        }
+    }
+
     final List<Call> recorded(String method) {
         requireKnownMethod(method);
         synchronized (lock) {
@@ -196,6 +207,7 @@ abstract class FakePlatformServer implements AutoCloseable {
             calls.clear();
             faults.clear();
             delays.clear();
+            mostAtOnce.clear();
             lastWebhooks = List.of();
             lastWebhookStatus = 0;
             webhooksSent.clear();
@@ -287,13 +299,18 @@ abstract class FakePlatformServer implements AutoCloseable {
             Request request = readRequest(exchange);
             String operation = operationOf(request);
             Reply reply;
+            arrived(operation);
             try {
-                reply = dispatch(operation, request);
-            } catch (ApiError error) {
-                reply = error.reply();
+                try {
+                    reply = dispatch(operation, request);
+                } catch (ApiError error) {
+                    reply = error.reply();
+                }
+                pause(takeDelay(operation));
+                send(exchange, reply);
+            } finally {
+                answered(operation);
             }
-            pause(takeDelay(operation));
-            send(exchange, reply);
             reply.afterwards().forEach(executor::execute);
         } catch (IOException clientGone) {
             // nothing left to answer
@@ -322,6 +339,19 @@ abstract class FakePlatformServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
         exchange.getResponseBody().write(reply.body());
+    }
+
+    private void arrived(String operation) {
+        synchronized (lock) {
+            int now = inFlight.merge(String.valueOf(operation), 1, Integer::sum);
+            mostAtOnce.merge(String.valueOf(operation), now, Math::max);
+        }
+    }
+
+    private void answered(String operation) {
+        synchronized (lock) {
+            inFlight.merge(String.valueOf(operation), -1, Integer::sum);
+        }
     }
 
     private Duration takeDelay(String operation) {

@@ -438,4 +438,22 @@ abstract class LiveChatRelayScenarios {
         }
         clients.shutdown();
     }
+
+    @Test
+    void deliveryWorkersAreNotCappedByTheHttpConnectionPool() {
+        // more conversations than the 20 connections per host camel-http keeps by default, fewer than the 32 workers
+        List<String> ids = IntStream.range(0, 30).mapToObj(i -> newConversationId()).toList();
+        List<String> chats = ids.stream().map(id -> startHandoff(id, Map.of())).toList();
+        LIVECHAT.delayNext("send_event", ids.size(), Duration.ofMillis(1500));
+
+        for (String id : ids) {
+            assertThat(bot.say(id, "m1", "hello from " + id).status()).isEqualTo(202);
+        }
+        ids.forEach(this::awaitDelivered);
+
+        assertThat(LIVECHAT.mostAtOnce("send_event")).isGreaterThan(20);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(texts(chats.get(i))).containsExactly("hello from " + ids.get(i));
+        }
+    }
 }
