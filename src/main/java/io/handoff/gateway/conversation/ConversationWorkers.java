@@ -24,6 +24,9 @@ public final class ConversationWorkers implements Workers {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationWorkers.class);
 
+    /** The longest a stop waits for the work that runs. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
     private final String name;
     private final int parallelism;
     private final Consumer<String> work;
@@ -48,16 +51,28 @@ public final class ConversationWorkers implements Workers {
         running.set(true);
     }
 
-    /** Stops taking work and lets what runs finish (at most 20 s). */
+    /** Stops taking work and lets what runs finish (at most {@link #STOP_WAIT}). */
     @Override
     public void stop() {
+        stopTaking();
+        awaitStopped(System.nanoTime() + STOP_WAIT.toNanos());
+    }
+
+    /** Stops taking work; what runs goes on. */
+    void stopTaking() {
         running.set(false);
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+
+    /** Waits until what ran has finished, or until {@code deadlineNanos} ({@link System#nanoTime()}). */
+    void awaitStopped(long deadlineNanos) {
         if (pool == null) {
             return; // never started
         }
-        pool.shutdown();
         try {
-            pool.awaitTermination(20, TimeUnit.SECONDS);
+            pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

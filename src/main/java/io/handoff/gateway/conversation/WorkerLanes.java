@@ -33,7 +33,7 @@ public final class WorkerLanes implements Workers {
         lanes.values().forEach(ConversationWorkers::start);
     }
 
-    /** Stops taking work and lets what runs finish (each lane at most 20 s). */
+    /** Stops taking work and lets what runs finish, in every lane at once (at most 20 s in all). */
     @Override
     public void stop() {
         List<ConversationWorkers> stopping;
@@ -41,7 +41,9 @@ public final class WorkerLanes implements Workers {
             running = false;
             stopping = List.copyOf(lanes.values());
         }
-        stopping.forEach(ConversationWorkers::stop);
+        stopping.forEach(ConversationWorkers::stopTaking);
+        long deadline = System.nanoTime() + ConversationWorkers.STOP_WAIT.toNanos();
+        stopping.forEach(lane -> lane.awaitStopped(deadline));
     }
 
     @Override

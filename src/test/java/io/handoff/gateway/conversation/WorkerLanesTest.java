@@ -81,6 +81,29 @@ class WorkerLanesTest {
         assertThat(done).containsExactly("a:c1", "b:c4");
     }
 
+    @Test
+    void stopLetsTheRunsOfEveryLaneFinish() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        List<String> done = new CopyOnWriteArrayList<>();
+        lanes = new WorkerLanes("test-lanes", 1, (lane, id) -> {
+            bothRunning.countDown();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            done.add(lane + ":" + id);
+        });
+        lanes.start();
+        lanes.kick("a", "c1");
+        lanes.kick("b", "c2");
+        assertThat(bothRunning.await(5, TimeUnit.SECONDS)).isTrue();
+
+        lanes.stop();
+
+        assertThat(done).containsExactlyInAnyOrder("a:c1", "b:c2");
+    }
+
     private static void waitFor(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
