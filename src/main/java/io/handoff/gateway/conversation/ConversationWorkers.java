@@ -83,6 +83,11 @@ public final class ConversationWorkers implements Workers {
         return running.get();
     }
 
+    /** Conversations whose work runs now or waits for a worker. */
+    public int inProgress() {
+        return inFlight.size();
+    }
+
     /** Runs the work for the conversation; if it is running here already, once more after it. */
     public void kick(String conversationId) {
         if (!running.get()) {

@@ -2,6 +2,7 @@ package io.handoff.gateway.conversation;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -49,6 +50,13 @@ public final class WorkerLanes implements Workers {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** Per lane, the conversations whose work runs now or waits for one of the lane's workers. */
+    public Map<String, Integer> inProgress() {
+        Map<String, Integer> byLane = new TreeMap<>();
+        lanes.forEach((lane, workers) -> byLane.put(lane, workers.inProgress()));
+        return byLane;
     }
 
     /** Runs the work for the conversation in {@code lane}; if it is running there already, once more after it. */

@@ -43,6 +43,12 @@ public class ManagedClientMessages implements SelfNaming {
         return queue.pendingByProvider();
     }
 
+    @ManagedAttribute(description = "Conversations being delivered now or waiting for a worker, per provider: "
+            + "handoff.relay.parallelism or more for a provider whose calls hang")
+    public Map<String, Integer> getInProgressByProvider() {
+        return delivery.inProgressByProvider();
+    }
+
     @ManagedAttribute(description = "Messages and closes not yet delivered, all providers")
     public long getPending() {
         return queue.pendingByProvider().values().stream().mapToLong(Long::longValue).sum();

@@ -126,6 +126,11 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
         workers.kick(due.provider(), due.conversationId());
     }
 
+    /** Per provider, the conversations being delivered now or waiting for one of its workers (JMX). */
+    public Map<String, Integer> inProgressByProvider() {
+        return workers.inProgress();
+    }
+
     /** Makes every waiting item due now and delivers; returns how many were waiting (JMX "retry now"). */
     public int retryNow() {
         int due = queue.makeAllDue();

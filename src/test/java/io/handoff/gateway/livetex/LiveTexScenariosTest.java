@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.conversation.ClientQueue;
+import io.handoff.gateway.ops.ManagedClientMessages;
 import io.handoff.gateway.support.QueueWait;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.fakes.FakeLiveTex;
@@ -82,6 +83,8 @@ class LiveTexScenariosTest {
     int port;
     @Autowired
     ClientQueue queue;
+    @Autowired
+    ManagedClientMessages clientMessages;
     GatewayClient bot;
 
     @BeforeEach
@@ -309,6 +312,7 @@ class LiveTexScenariosTest {
             assertThat(bot.say(id, "1", "to LiveChat").status()).isEqualTo(202);
         }
         await().atMost(Duration.ofSeconds(3)).until(() -> LIVECHAT.count("send_event") >= 2);
+        assertThat(clientMessages.getInProgressByProvider()).containsEntry("livechat", 2); // what operations see
         long posted = System.nanoTime();
         assertThat(bot.say(onLiveTex, "1", "to LiveTex").status()).isEqualTo(202);
 
