@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -495,5 +499,21 @@ abstract class LiveChatHandoffScenarios {
         }
         assertThat(bot.get("/api/v1/conversations/" + id).status()).isEqualTo(404);
         assertThat(LIVECHAT.totalCount()).as("calls to LiveChat").isZero();
+    }
+
+    @Test
+    void thirtyHandoffsAtOnceWaitForLiveChatTogetherNotInTurn() {
+        // nothing between the bots and LiveChat (request pool, HTTP connections, database) holds them to 20 or fewer
+        LIVECHAT.delayNext("start_chat", 30, Duration.ofMillis(1500));
+        ExecutorService bots = Executors.newFixedThreadPool(30);
+        try {
+            List<CompletableFuture<Response>> handoffs = IntStream.range(0, 30).mapToObj(i -> CompletableFuture
+                    .supplyAsync(() -> handoff(newConversationId(), Map.of()), bots)).toList();
+
+            assertThat(handoffs).allSatisfy(h -> assertThat(h.join().status()).as(h.join().text()).isEqualTo(201));
+            assertThat(LIVECHAT.mostAtOnce("start_chat")).isGreaterThan(20);
+        } finally {
+            bots.shutdown();
+        }
     }
 }
