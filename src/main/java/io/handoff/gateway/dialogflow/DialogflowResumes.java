@@ -66,7 +66,7 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
     private final Duration firstBackoff;
     private final Duration maxBackoff;
     private final int maxAttempts;
-    private final ConversationWorkers worker;
+    private final ConversationWorkers workers;
 
     public DialogflowResumes(DialogflowProperties properties, DialogflowConversations conversations, DialogflowDoor door,
                              EventLog events, EventSignals signals, JdbcTemplate jdbc, TransactionTemplate tx,
@@ -74,7 +74,7 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
                              @Value("${handoff.dialogflow.resume-retry.initial-delay}") Duration firstBackoff,
                              @Value("${handoff.dialogflow.resume-retry.max-delay}") Duration maxBackoff,
                              @Value("${handoff.dialogflow.resume-retry.max-attempts}") int maxAttempts,
-                             @Value("${handoff.dialogflow.resume-parallelism:4}") int parallelism) {
+                             @Value("${handoff.dialogflow.resume-parallelism}") int parallelism) {
         this.properties = properties;
         this.conversations = conversations;
         this.door = door;
@@ -88,7 +88,7 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
         this.firstBackoff = firstBackoff;
         this.maxBackoff = maxBackoff;
         this.maxAttempts = maxAttempts;
-        this.worker = new ConversationWorkers("dialogflow-resume", parallelism, this::resumeIfDue);
+        this.workers = new ConversationWorkers("dialogflow-resume", parallelism, this::resumeIfDue);
         signals.onStored(this::kick);
     }
 
@@ -107,7 +107,7 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
     /** Resumes whose handoff may have ended: marked, not backing off, not leased by another instance. */
     @Scheduled(fixedDelayString = "${handoff.dialogflow.resume-poll-interval:5s}", initialDelayString = "3s")
     public void sweep() {
-        if (!worker.isRunning() || properties.agents().isEmpty()) {
+        if (!workers.isRunning() || properties.agents().isEmpty()) {
             return;
         }
         long now = clock.millis();
@@ -117,7 +117,7 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
 
     void kick(String conversationId) {
         if (!properties.agents().isEmpty()) {
-            worker.kick(conversationId);
+            workers.kick(conversationId);
         }
     }
 
@@ -229,6 +229,6 @@ public class DialogflowResumes implements ConversationWorkers.Owner {
 
     @Override
     public ConversationWorkers workers() {
-        return worker;
+        return workers;
     }
 }
