@@ -74,6 +74,21 @@ public class ProblemException extends RuntimeException {
                         + "after Retry-After seconds, or without wait. No event is lost meanwhile", null);
     }
 
+    /** A provider's calls are held so long that its slots stay full for a while: seconds, not the next instant. */
+    static final int PROVIDER_BUSY_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * 503: {@code provider} already has {@code max} calls in progress on this instance (it is slow or does not
+     * answer); this one was not made and nothing changed. The bot tries again after Retry-After seconds.
+     */
+    public static ProblemException providerBusy(String provider, int max) {
+        return new ProblemException(503, "provider-busy", "Provider busy",
+                "Provider '" + provider + "' already has " + max + " calls in progress on this gateway instance "
+                        + "(handoff.provider-calls.max-in-flight): it is slow or not answering. Nothing was done; "
+                        + "try again after Retry-After seconds", Map.of("provider", provider, "maxInFlight", max),
+                PROVIDER_BUSY_RETRY_AFTER_SECONDS);
+    }
+
     /**
      * 429: the conversation already has {@code max} messages waiting for the operator (its provider is down
      * or slow); nothing was stored. The bot sends it again after Retry-After seconds.

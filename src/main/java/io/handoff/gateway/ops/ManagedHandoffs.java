@@ -1,5 +1,7 @@
 package io.handoff.gateway.ops;
 
+import java.util.Map;
+
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
@@ -8,17 +10,24 @@ import org.springframework.jmx.export.annotation.ManagedResource;
 import org.springframework.jmx.export.naming.SelfNaming;
 import org.springframework.stereotype.Component;
 
-/** {@code handoff:type=Handoffs}: handoffs started, failed and refused since the gateway started. */
+import io.handoff.gateway.routing.ProviderCallLimits;
+
+/**
+ * {@code handoff:type=Handoffs}: handoffs started, failed and refused since the gateway started, and the calls
+ * each provider has in progress for a waiting caller.
+ */
 @Component
 @ManagedResource(description = "Handoffs since start: started, failed (5xx), refused because nobody was online")
 public class ManagedHandoffs implements SelfNaming {
 
     private final HandoffMetrics metrics;
     private final OpsObjectNames names;
+    private final ProviderCallLimits callLimits;
 
-    public ManagedHandoffs(HandoffMetrics metrics, OpsObjectNames names) {
+    public ManagedHandoffs(HandoffMetrics metrics, OpsObjectNames names, ProviderCallLimits callLimits) {
         this.metrics = metrics;
         this.names = names;
+        this.callLimits = callLimits;
     }
 
     @Override
@@ -39,5 +48,11 @@ public class ManagedHandoffs implements SelfNaming {
     @ManagedAttribute(description = "Handoffs refused with no-operators-online")
     public long getRefusedOffline() {
         return metrics.refusedOffline();
+    }
+
+    @ManagedAttribute(description = "Calls a caller waits for (handoffs, JAICP availability asks) in progress per provider "
+            + "on this instance; at handoff.provider-calls.max-in-flight the next is refused with 503 provider-busy")
+    public Map<String, Integer> getInFlightByProvider() {
+        return callLimits.inFlightByProvider();
     }
 }

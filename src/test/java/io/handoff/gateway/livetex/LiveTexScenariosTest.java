@@ -3,12 +3,16 @@ package io.handoff.gateway.livetex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.ops.ManagedClientMessages;
+import io.handoff.gateway.ops.ManagedHandoffs;
 import io.handoff.gateway.support.QueueWait;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.fakes.FakeLiveTex;
@@ -74,6 +79,8 @@ class LiveTexScenariosTest {
         registry.add("handoff.retry.initial-delay", () -> "20");
         // few workers per provider, so that a provider whose calls hang would hold every worker if they were shared
         registry.add("handoff.relay.parallelism", () -> "2");
+        // and few handoffs in progress per provider, so that a provider whose handoffs hang fills its slots
+        registry.add("handoff.provider-calls.max-in-flight", () -> "2");
         // LiveTex fetches the client's files itself; the gateway only checks the URL, and this test host has no DNS
         registry.add("handoff.files.allowed-hosts", () -> "files.example.com");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:livetex;DB_CLOSE_DELAY=-1");
@@ -85,6 +92,8 @@ class LiveTexScenariosTest {
     ClientQueue queue;
     @Autowired
     ManagedClientMessages clientMessages;
+    @Autowired
+    ManagedHandoffs handoffs;
     GatewayClient bot;
 
     @BeforeEach
@@ -344,5 +353,47 @@ class LiveTexScenariosTest {
                 .doesNotContain("to LiveTex");
         assertThat(LIVECHAT.isActive(chat)).isFalse();
         assertThat(sentTexts(user)).containsExactly("to LiveTex");
+    }
+
+    @Test
+    void handoffsToAProviderThatHangsAreRefusedAtOnceBeyondItsSlotsAndTheOtherProviderHandsOff() throws Exception {
+        LIVECHAT.reset();
+        LIVECHAT.groupStatus(1, "online");
+        LIVECHAT.delayNext("start_chat", 2, Duration.ofSeconds(5)); // two handoffs wait for LiveChat: both its slots
+        List<String> held = List.of(newId(), newId());
+        List<CompletableFuture<Response>> waiting = held.stream()
+                .map(id -> CompletableFuture.supplyAsync(() -> handoff(id, Map.of("destination", "support")))).toList();
+        await().atMost(Duration.ofSeconds(3)).until(() -> LIVECHAT.count("start_chat") >= 2);
+        assertThat(handoffs.getInFlightByProvider()).containsEntry("livechat", 2); // what operations see
+
+        String refused = newId();
+        long asked = System.nanoTime();
+        HttpResponse<String> busy = HttpClient.newHttpClient().send(bot.request("/api/v1/handoffs")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(GatewayClient.json(Map.of("conversationId", refused,
+                        "requestId", "r-1", "switch", Map.of("destination", "support"))))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // at once, not after LiveChat's hang, and nothing done: no call to LiveChat, the conversation is the bot's
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(2));
+        assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
+        assertThat(busy.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(busy.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(busy.body()).contains("urn:handoff:problem:provider-busy").contains("\"provider\":\"livechat\"");
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+        assertThat(bot.get("/api/v1/conversations/" + refused).json().path("state").asText()).isEqualTo("BOT");
+
+        // meanwhile LiveTex's handoffs have slots of their own
+        String onLiveTex = newId();
+        open(onLiveTex, Map.of("destination", "sales"));
+
+        // the held handoffs end well and give their slots back; the refused one, asked again, opens its chat
+        for (CompletableFuture<Response> handoff : waiting) {
+            assertThat(handoff.get(15, TimeUnit.SECONDS).status()).isEqualTo(201);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> handoffs.getInFlightByProvider().get("livechat") == 0);
+        Response again = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", refused,
+                "requestId", "r-1", "switch", Map.of("destination", "support"))));
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(3);
     }
 }
