@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -25,15 +26,15 @@ import io.handoff.gateway.api.ProblemException;
  * do not come here: they have their own workers per provider and per target.)
  * <p>
  * A slot is taken by the provider dispatch and given back when the exchange that took it completes, answered or
- * failed: that is when the caller stops waiting for the provider. An exchange takes one slot of a provider
- * however often it calls it.
+ * failed (a handoff calls one provider), or before, by {@link #leave}, when the caller goes on to another provider.
+ * An exchange holds one slot of a provider however often it calls it.
  */
 @Component("providerCallLimits")
 public class ProviderCallLimits {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderCallLimits.class);
 
-    /** Exchange property prefix: the id of the exchange holding a slot of the provider (a copy has an id of its own). */
+    /** Exchange property prefix: the slot of the provider the exchange holds. */
     private static final String HOLDER = "handoffProviderSlot.";
 
     private final int maxInFlight;
@@ -48,8 +49,8 @@ public class ProviderCallLimits {
 
     /** Takes one of the provider's slots for the exchange until it completes, or refuses with 503 provider-busy. */
     public void enter(Exchange exchange, String provider) {
-        String holder = HOLDER + provider;
-        if (exchange.getExchangeId().equals(exchange.getProperty(holder))) {
+        Slot held = exchange.getProperty(HOLDER + provider, Slot.class);
+        if (held != null && held.isHeldBy(exchange)) {
             return; // this exchange holds one already
         }
         Semaphore free = slots.computeIfAbsent(provider, p -> new Semaphore(maxInFlight));
@@ -58,13 +59,50 @@ public class ProviderCallLimits {
                     + "(handoff.provider-calls.max-in-flight); it is slow or not answering", provider, maxInFlight);
             throw ProblemException.providerBusy(provider, maxInFlight);
         }
-        exchange.setProperty(holder, exchange.getExchangeId());
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
+        Slot slot = new Slot(exchange.getExchangeId(), free);
+        exchange.setProperty(HOLDER + provider, slot);
+        exchange.getExchangeExtension().addOnCompletion(slot);
+    }
+
+    /**
+     * Gives the exchange's slot of the provider back now, answered or failed: for a caller that goes on to ask
+     * another provider (JAICP's getDestinations), which must not hold this one's slot while it waits there.
+     */
+    public void leave(Exchange exchange, String provider) {
+        Slot held = exchange.getProperty(HOLDER + provider, Slot.class);
+        if (held != null && held.isHeldBy(exchange)) {
+            exchange.removeProperty(HOLDER + provider);
+            held.release();
+        }
+    }
+
+    /** One slot taken: given back once, by {@link #leave} or as the exchange completes, whichever is first. */
+    private static final class Slot extends SynchronizationAdapter {
+
+        private final String holder;
+        private final Semaphore free;
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        Slot(String holder, Semaphore free) {
+            this.holder = holder;
+            this.free = free;
+        }
+
+        /** A copy of the exchange (an enrich's) carries the property too, but it is another caller. */
+        boolean isHeldBy(Exchange exchange) {
+            return held.get() && holder.equals(exchange.getExchangeId());
+        }
+
+        void release() {
+            if (held.compareAndSet(true, false)) {
                 free.release();
             }
-        });
+        }
+
+        @Override
+        public void onDone(Exchange done) {
+            release();
+        }
     }
 
     /** Calls in progress per provider (each provider called since the start), for operations. */

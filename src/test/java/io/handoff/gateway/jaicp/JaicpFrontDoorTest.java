@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.handoff.gateway.HandoffGatewayApplication;
 import io.handoff.gateway.conversation.ClientQueue;
 import io.handoff.gateway.conversation.ConversationCloser;
+import io.handoff.gateway.ops.ManagedHandoffs;
 import io.handoff.gateway.support.QueueWait;
 import io.handoff.gateway.fakes.FakeLiveChat;
 import io.handoff.gateway.fakes.FakeLiveTex;
@@ -71,6 +74,8 @@ class JaicpFrontDoorTest {
         registry.add("handoff.callback.secret", () -> "cb");
         // one push worker per target: a target that hangs would hold every worker if they were shared
         registry.add("handoff.callback.parallelism", () -> "1");
+        // one call at a time per provider: a getDestinations that held a provider's slot while asking the next would block it
+        registry.add("handoff.provider-calls.max-in-flight", () -> "1");
         registry.add("handoff.callback.initial-backoff", () -> "100ms");
         registry.add("handoff.callback.poll-interval", () -> "200ms");
         // LiveTex fetches the client's files itself; the gateway only checks the URL, and this test host has no DNS
@@ -85,6 +90,8 @@ class JaicpFrontDoorTest {
     ClientQueue queue;
     @Autowired
     ConversationCloser closer;
+    @Autowired
+    ManagedHandoffs handoffs;
     FakeJaicp jaicp;
 
     @AfterEach
@@ -144,6 +151,23 @@ class JaicpFrontDoorTest {
         destinations = jaicp.getDestinations().body().path("destinations");
         assertThat(destinations.get(0).path("hasOnline").asBoolean()).isFalse();
         assertThat(destinations.get(1).path("hasOnline").asBoolean()).isTrue();
+    }
+
+    @Test
+    void getDestinationsGivesEachProvidersSlotBackBeforeAskingTheNext() throws Exception {
+        int asked = LIVETEX.count("getDestinations");
+        LIVETEX.delayNext("getDestinations", 1, Duration.ofSeconds(5)); // asked second, after LiveChat answered
+        CompletableFuture<FakeJaicp.Answer> listing = CompletableFuture.supplyAsync(() -> jaicp.getDestinations());
+        await().atMost(Duration.ofSeconds(3)).until(() -> LIVETEX.count("getDestinations") > asked);
+
+        // while LiveTex hangs, LiveChat's only slot is free: a switch to LiveChat goes through at once
+        assertThat(handoffs.getInFlightByProvider()).containsEntry("livechat", 0).containsEntry("livetex", 1);
+        String user = "u-" + UUID.randomUUID();
+        assertThat(jaicp.selectDestination(user, "support", Map.of()).status()).isEqualTo(200);
+        assertThat(listing.isDone()).isFalse();
+
+        assertThat(listing.get(15, TimeUnit.SECONDS).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(3)).until(() -> handoffs.getInFlightByProvider().get("livetex") == 0);
     }
 
     @Test

@@ -72,4 +72,24 @@ class ProviderCallLimitsTest {
     void noSlotAtAllIsAMistakeTheStartRefuses() {
         assertThatThrownBy(() -> new ProviderCallLimits(0)).hasMessageContaining("handoff.provider-calls.max-in-flight");
     }
+
+    @Test
+    void aCallerGoingOnToAnotherProviderGivesTheSlotBackFirstAndOnlyOnce() {
+        Exchange asking = new DefaultExchange(camel);
+        limits.enter(asking, "livechat");
+        limits.leave(asking, "livechat");
+        assertThat(limits.inFlightByProvider()).containsEntry("livechat", 0);
+        limits.enter(asking, "livetex");
+
+        complete(asking); // the livechat slot is not given back twice
+        assertThat(limits.inFlightByProvider()).isEqualTo(Map.of("livechat", 0, "livetex", 0));
+        limits.leave(asking, "livetex"); // nothing held: nothing given
+        limits.leave(new DefaultExchange(camel), "livechat");
+        assertThat(limits.inFlightByProvider()).isEqualTo(Map.of("livechat", 0, "livetex", 0));
+
+        Exchange caller = new DefaultExchange(camel);
+        limits.enter(caller, "livechat");
+        limits.leave(caller.copy(), "livechat"); // a copy holds nothing of the caller's
+        assertThat(limits.inFlightByProvider()).containsEntry("livechat", 1);
+    }
 }
