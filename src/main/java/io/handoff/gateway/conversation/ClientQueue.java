@@ -51,7 +51,6 @@ public class ClientQueue {
         }
     }
 
-    /** The answer to an accepted message: a repeat is not queued again and gets the first answer. */
     /**
      * A conversation with work for a provider, as {@link #CHANNEL}'s notifications and the sweep name it: the
      * delivery keeps one set of workers per provider, so a provider that hangs holds up only its own.
@@ -74,6 +73,7 @@ public class ClientQueue {
         }
     }
 
+    /** The answer to an accepted message: a repeat is not queued again and gets the first answer. */
     public record Accepted(boolean duplicate, ProcessedKeys.Answer answer) {
     }
 
