@@ -35,7 +35,7 @@ relay figures alone, for a quick look; --bundle-only: the bundle's alone.
 Usage: relay-bench.py --jar JAR [--bundle TAR_GZ] [--bots 32] [--warmup 10000] [--warmup-round 10000]
                       [--max-warmup 500000] [--messages 10000]
                       [--samples 300] [--handoffs 40] [--handoff-warmup 1000] [--delay-ms 30]
-                      [--relay-only | --bundle-only] [--no-python] [--jvm-options "-D..."] [--jfr FILE]
+                      [--relay-only | --bundle-only] [--no-python] [--jvm-options "-D..."] [--datasource-url URL] [--jfr FILE]
 """
 import argparse
 import collections
@@ -158,6 +158,21 @@ def cpu_by_thread(pid):
     return pools
 
 
+def postgres_cpu_seconds():
+    """The CPU of every PostgreSQL process on this machine (a bench on PostgreSQL shares the cores with it), or None."""
+    total, found = 0.0, False
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/comm") as comm:
+                if comm.read().strip() not in ("postgres", "postmaster"):
+                    continue
+            total += cpu_seconds(pid)
+            found = True
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile, or not ours to read
+    return total if found else None
+
+
 def rss_mib(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -208,11 +223,13 @@ class StandIn:
 class Gateway:
     """The gateway as plain `java -jar`, or through the bundle's start script, pointed at the stand-in."""
 
-    def __init__(self, variant, artifact, standin, extra_jvm=""):
+    def __init__(self, variant, artifact, standin, extra_jvm="", datasource_url=None):
         self.port = free_port()
         self.home = tempfile.mkdtemp(prefix="bench-gateway-")
         base = f"http://127.0.0.1:{standin.port}"
-        settings = [f"--server.port={self.port}", f"--handoff.api.keys={API_KEY}",
+        database = datasource_url or f"jdbc:h2:file:{self.home}/handoff"
+        self.postgres = database.startswith("jdbc:postgresql:")  # then PostgreSQL's CPU is counted apart (on this machine)
+        settings = [f"--server.port={self.port}", f"--handoff.api.keys={API_KEY}", f"--spring.datasource.url={database}",
                     f"--handoff.livechat.api-url={base}/v3.6", f"--handoff.livechat.accounts-url={base}/accounts",
                     f"--handoff.livechat.client-id={CLIENT_ID}", f"--handoff.livechat.agent-token={AGENT_TOKEN}",
                     f"--handoff.livechat.license-id={LICENSE_ID}", "--handoff.livechat.webhook-secret=bench-secret",
@@ -220,8 +237,7 @@ class Gateway:
                     "--handoff.destinations.support.provider=livechat", "--handoff.destinations.support.group-ids=0"]
         env = dict(os.environ)
         if variant == "jar":
-            command = ["java"] + extra_jvm.split() + ["-jar", artifact,
-                                                      f"--spring.datasource.url=jdbc:h2:file:{self.home}/handoff"] + settings
+            command = ["java"] + extra_jvm.split() + ["-jar", artifact] + settings
         else:
             with tarfile.open(artifact) as bundle:
                 bundle.extractall(self.home)
@@ -283,6 +299,7 @@ def relay(gateway, standin, bots, total, sample_rss=False):
     rss = [rss_mib(gateway.pid)]
     cpu_before, pools_before = cpu_seconds(gateway.pid), cpu_by_thread(gateway.pid)
     standin_cpu_before = cpu_seconds(standin.process.pid)
+    postgres_before = postgres_cpu_seconds() if gateway.postgres else None
     started = time.perf_counter()
     load.go()
     while load.running():
@@ -299,6 +316,7 @@ def relay(gateway, standin, bots, total, sample_rss=False):
     all_delivered = time.perf_counter()
     cpu = cpu_seconds(gateway.pid) - cpu_before
     standin_cpu = cpu_seconds(standin.process.pid) - standin_cpu_before
+    postgres_cpu = postgres_cpu_seconds() - postgres_before if postgres_before is not None else None
     pools = cpu_by_thread(gateway.pid)
     pools.subtract(pools_before)  # threads that ended meanwhile are missing: the total above is the figure
     jit = sum(seconds for name, seconds in pools.items() if "CompilerThre" in name)  # C1 and C2 (names cut at 15)
@@ -312,6 +330,7 @@ def relay(gateway, standin, bots, total, sample_rss=False):
             "delivered_per_s": delivered / (all_delivered - started),
             "cpu_ms": cpu * 1000 / max(delivered, 1), "cpu_s": cpu, "jit_ms": jit * 1000 / max(delivered, 1),
             "standin_cpu_ms": standin_cpu * 1000 / max(delivered, 1), "bots_cpu_ms": answers["cpu_s"] * 1000 / max(accepted, 1),
+            "postgres_cpu_ms": None if postgres_cpu is None else postgres_cpu * 1000 / max(delivered, 1),
             "cpu_ms_by_pool": {name: s * 1000 / max(delivered, 1) for name, s in pools.most_common(6) if s > 0},
             "p50": answers["p50"], "p99": answers["p99"], "rss_max": max(rss)}
 
@@ -436,6 +455,8 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=30)
     parser.add_argument("--no-python", action="store_true",
                         help="no latency figures against the Python stand-in (the one issue 12 set its latency ratio with)")
+    parser.add_argument("--datasource-url", help="the gateway's database (default: an H2 file in a temporary folder), e.g. "
+                        "jdbc:postgresql://127.0.0.1:5432/bench?user=postgres: a database of its own, the bench's rows stay there")
     parser.add_argument("--jvm-options", default="", help="added to the gateway's JVM options (JAVA_OPTS for the bundle)")
     parser.add_argument("--relay-only", action="store_true", help="java -jar's relay figures only (a quick look)")
     parser.add_argument("--bundle-only", action="store_true", help="the bundle's relay figures only (its CPU, RSS)")
@@ -452,7 +473,7 @@ def main():
             if artifact is None or (variant == "bundle" and args.relay_only) or (variant == "jar" and args.bundle_only):
                 continue
             print(f"[{variant}] starting the gateway", file=sys.stderr, flush=True)
-            gateway = Gateway(variant, artifact, standin, args.jvm_options)
+            gateway = Gateway(variant, artifact, standin, args.jvm_options, args.datasource_url)
             try:
                 r = results[variant] = {}
                 print(f"[{variant}] warm-up until the JIT has settled", file=sys.stderr, flush=True)
@@ -514,6 +535,8 @@ def report(results, args):
 
     print(f"LiveChat stand-in: bench/LiveChatStandIn.java, a process of its own; {args.bots} bots; "
           f"warm-up until the JIT settled, then {args.messages} messages measured")
+    if args.datasource_url:  # the password, if the URL holds one, is the user's own bench database's
+        print(f"database: {re.sub(r'password=[^&;]*', 'password=***', args.datasource_url)}")
     row("figure", "gateway (java -jar)", "baseline, same run", "target")
     for name, result in (("java -jar", jar), ("bin/handoff-gateway", bundle)):
         if result:
@@ -537,7 +560,8 @@ def jar_figures(jar, args, row, ms):
     j = jar["relay"]
     row("gateway CPU per relayed message", f"{j['cpu_ms']:.2f} ms", "", "<= 1.0 ms")
     row("  by thread pool", ", ".join(f"{name} {ms:.2f}" for name, ms in j["cpu_ms_by_pool"].items()))
-    row("  the other processes on the 2 cores", f"stand-in {j['standin_cpu_ms']:.2f} ms, bots {j['bots_cpu_ms']:.2f} ms a message")
+    row("  the other processes on the 2 cores", f"stand-in {j['standin_cpu_ms']:.2f} ms, bots {j['bots_cpu_ms']:.2f} ms a message"
+        + ("" if j.get("postgres_cpu_ms") is None else f", PostgreSQL {j['postgres_cpu_ms']:.2f} ms"))
     row("messages/s accepted (202)", f"{j['accepted_per_s']:.0f}", "", ">= 1000")
     row("messages/s delivered (at the stand-in)", f"{j['delivered_per_s']:.0f}", "", ">= 1000")
     row("  accepted / delivered / refused", f"{j['accepted']} / {j['delivered']} / {j['refused']}",
