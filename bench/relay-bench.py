@@ -159,7 +159,8 @@ def cpu_by_thread(pid):
 
 
 def postgres_cpu_seconds():
-    """The CPU of every PostgreSQL process on this machine (a bench on PostgreSQL shares the cores with it), or None."""
+    """The CPU of every PostgreSQL process on this machine (a bench on PostgreSQL shares the cores with it), or None.
+    A backend that ends between two readings takes its CPU with it: the pool's connections outlive a phase."""
     total, found = 0.0, False
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
