@@ -37,12 +37,24 @@ public class ClientQueue {
     /** What became of an item that is done (the log's word, and messageUndelivered's reason). */
     public enum Outcome { delivered, chatEnded, providerRejected, fileUnavailable, expired }
 
+    /** Where the handoff an item was accepted into stands now, as the item is read. */
+    public enum HandoffNow {
+        /** Still open. */
+        OPEN,
+        /** Ended, and no newer handoff is open on its chat. */
+        ENDED,
+        /** Ended, and a newer handoff has taken up the same provider chat (LiveChat resumes a customer's one chat). */
+        CHAT_TAKEN_UP
+    }
+
     /**
-     * One queued item, with the handoff it was accepted into: the provider, its chat, the destination.
-     * {@code body} is the message (JSON) or, for a close, the closing text (JSON string or null).
+     * One queued item, with the handoff it was accepted into: the provider, its chat, the destination, its
+     * number among the conversation's handoffs and where it stands now. {@code body} is the message (JSON)
+     * or, for a close, the closing text (JSON string or null).
      */
     public record Item(String conversationId, long seq, Kind kind, String messageId, String body, String destination,
-                       String provider, String providerChatId, long createdAt, int attempts, long nextAttemptAt) {
+                       String provider, String providerChatId, long handoffNo, HandoffNow handoffNow, long createdAt,
+                       int attempts, long nextAttemptAt) {
 
         /** The handoff as the item was accepted into it (the conversation may have moved on since). */
         public Conversation handoff() {
@@ -86,7 +98,8 @@ public class ClientQueue {
     private static final RowMapper<Item> ITEM = (rs, i) -> new Item(rs.getString("conversation_id"), rs.getLong("seq"),
             Kind.valueOf(rs.getString("kind")), rs.getString("message_id"), rs.getString("body"),
             rs.getString("destination"), rs.getString("provider"), rs.getString("provider_chat_id"),
-            rs.getLong("created_at"), rs.getInt("attempts"), rs.getLong("next_attempt_at"));
+            rs.getLong("handoff_no"), HandoffNow.valueOf(rs.getString("handoff_now")), rs.getLong("created_at"),
+            rs.getInt("attempts"), rs.getLong("next_attempt_at"));
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -172,7 +185,7 @@ public class ClientQueue {
             throw ProblemException.notInHandoff("Conversation '" + conversationId
                     + "' is with the bot: answer the client yourself");
         }
-        return jdbc.queryForMap("select last_client_seq, state, destination, provider, provider_chat_id "
+        return jdbc.queryForMap("select last_client_seq, state, destination, provider, provider_chat_id, handoff_no "
                 + "from conversation where conversation_id = ?", conversationId);
     }
 
@@ -189,9 +202,10 @@ public class ClientQueue {
     private void insert(String conversationId, Map<String, Object> handoff, Kind kind, String messageId, String body) {
         long now = clock.millis();
         jdbc.update("insert into client_message (conversation_id, seq, kind, message_id, body, destination, provider, "
-                        + "provider_chat_id, created_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "provider_chat_id, handoff_no, created_at, next_attempt_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 conversationId, ((Number) handoff.get("last_client_seq")).longValue(), kind.name(), messageId, body,
-                handoff.get("destination"), handoff.get("provider"), handoff.get("provider_chat_id"), now, now);
+                handoff.get("destination"), handoff.get("provider"), handoff.get("provider_chat_id"),
+                ((Number) handoff.get("handoff_no")).longValue(), now, now);
         // once committed: this instance's delivery, and the others'
         notifications.notify(CHANNEL, new Due((String) handoff.get("provider"), conversationId).key());
     }
@@ -201,10 +215,25 @@ public class ClientQueue {
                 .stream().findFirst().orElse(null);
     }
 
-    /** The conversation's {@code limit} oldest items not done yet, oldest first. */
+    /** The conversation's {@code limit} oldest items not done yet, oldest first, each with where its handoff stands. */
     public List<Item> heads(String conversationId, int limit) {
-        return jdbc.query("select * from client_message where conversation_id = ? order by seq limit ?",
+        return jdbc.query("select m.*, case when c.state = 'BOT' then 'ENDED' when c.handoff_no = m.handoff_no then 'OPEN' "
+                        + "when c.provider = m.provider and c.provider_chat_id = m.provider_chat_id then 'CHAT_TAKEN_UP' "
+                        + "else 'ENDED' end as handoff_now "
+                        + "from client_message m join conversation c on c.conversation_id = m.conversation_id "
+                        + "where m.conversation_id = ? order by m.seq limit ?",
                 ITEM, conversationId, limit);
+    }
+
+    /**
+     * Whether the bot's close of the item's handoff is queued behind it: then the bot (or the client) ended
+     * that handoff, and what it said before is still due to the operator, ahead of the close. Otherwise the
+     * operator or the provider ended it.
+     */
+    public boolean closeFollows(Item item) {
+        return !jdbc.queryForList("select 1 from client_message where conversation_id = ? and seq > ? and kind = ? "
+                + "and handoff_no = ? limit 1", Integer.class, item.conversationId(), item.seq(), Kind.CLOSE.name(),
+                item.handoffNo()).isEmpty();
     }
 
     /** Conversations whose head is due now (new, its backoff over, or its owner's lease run out), with the head's provider. */

@@ -72,7 +72,7 @@ public class ConversationStore {
                              String providerChatId, String providerThreadId, String handoffJson) {
         jdbc.update("update conversation set state = ?, destination = ?, provider = ?, provider_chat_id = ?, "
                         + "provider_thread_id = ?, operator_id = null, operator_name = null, handoff_json = ?, "
-                        + "lease_until = 0, updated_at = ? where conversation_id = ?",
+                        + "handoff_no = handoff_no + 1, lease_until = 0, updated_at = ? where conversation_id = ?",
                 state.name(), destination, provider, providerChatId, providerThreadId, handoffJson, clock.millis(),
                 conversationId);
     }

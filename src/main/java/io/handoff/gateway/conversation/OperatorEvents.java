@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores what operators do as events for the bot, once, and moves the conversation's state with them:
+ * Stores what operators do in the open handoff as events for the bot, once, and moves the conversation's state with them:
  * the first operator moves WAITING to OPERATOR, the end of the chat moves it back to BOT. A state change
  * is a conditional update, so when the bot's close and the platform's close notification race, exactly
  * one of them emits {@code livechatFinished}.
@@ -74,11 +74,15 @@ public class OperatorEvents {
             log.info("conversation={} unknown: {} ignored", id, event.kind());
             return;
         }
+        if (event.kind() != OperatorEvent.Kind.FINISHED && !ofOpenHandoff(conversation, event)) {
+            // the conversation is the bot's again (or in a newer chat): an operator still typing into the old one is not its business
+            log.info("conversation={} {} {} after its handoff had ended: not stored", id, event.provider(), event.kind());
+            return;
+        }
         switch (event.kind()) {
             case JOINED -> joined(conversation, event);
             case MESSAGE, FILE -> {
-                if (conversation.inHandoff() && event.operatorId() != null
-                        && !event.operatorId().equals(conversation.operatorId())) {
+                if (event.operatorId() != null && !event.operatorId().equals(conversation.operatorId())) {
                     joined(conversation, event); // a join notification may be missing (LiveTex has none at all)
                 }
                 String type = event.kind() == OperatorEvent.Kind.MESSAGE ? "operatorMessage" : "operatorFile";
@@ -95,6 +99,13 @@ public class OperatorEvents {
                 log.info("conversation={} chat transferred", id);
             }
         }
+    }
+
+    /** Whether the event comes from the chat (and, where the provider names one, the thread) of the open handoff. */
+    static boolean ofOpenHandoff(Conversation conversation, OperatorEvent event) {
+        return conversation.inHandoff() && event.provider().equals(conversation.provider())
+                && (event.threadId() == null || conversation.providerThreadId() == null
+                        || event.threadId().equals(conversation.providerThreadId()));
     }
 
     private void joined(Conversation conversation, OperatorEvent event) {

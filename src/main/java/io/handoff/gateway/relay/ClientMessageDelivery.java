@@ -53,6 +53,9 @@ import io.handoff.gateway.files.FilesProperties;
  *       refusal: {@code providerRejected}. A close that cannot be delivered is logged (the bot already has
  *       its {@code livechatFinished}).</li>
  * </ul>
+ * Before any call, an item whose handoff has ended meanwhile: a message is {@code chatEnded} when the
+ * operator's side ended it (when the bot did, its close follows the message, which still goes first); a
+ * close is dropped when a newer handoff has taken up the same chat, which it would end.
  * Every state is in the database: a restart, or another instance once the lease has run out, resumes where
  * this one was.
  */
@@ -161,17 +164,33 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
         } while (batch.size() == BATCH);
     }
 
-    /** False when the conversation's queue waits: backing off, or another instance has the item. */
+    /**
+     * False when the conversation's queue waits: backing off, or another instance has the item. The item is
+     * claimed before anything is decided about it, so one instance alone tells the bot.
+     */
     private boolean deliverOne(ClientQueue.Item item) {
         if (item.nextAttemptAt() > clock.millis()) {
             return false; // backing off, or another instance's attempt owns it
+        }
+        if (!queue.claim(item, owner, item.kind() == ClientQueue.Kind.MESSAGE && isFile(item) ? fileLeaseMillis : leaseMillis)) {
+            return false; // another instance took it first
         }
         if (clock.millis() - item.createdAt() > config.giveUpAfter().toMillis()) {
             settle(item, ClientQueue.Outcome.expired, "not delivered within handoff.relay.give-up-after");
             return true;
         }
-        if (!queue.claim(item, owner, item.kind() == ClientQueue.Kind.MESSAGE && isFile(item) ? fileLeaseMillis : leaseMillis)) {
-            return false; // another instance took it first
+        if (item.kind() == ClientQueue.Kind.MESSAGE && item.handoffNow() != ClientQueue.HandoffNow.OPEN
+                && !queue.closeFollows(item)) {
+            // the operator's side ended the handoff first; not every provider refuses a message to an ended chat
+            settle(item, ClientQueue.Outcome.chatEnded, "the handoff had ended on the provider's side");
+            return true;
+        }
+        if (item.kind() == ClientQueue.Kind.CLOSE && item.handoffNow() == ClientQueue.HandoffNow.CHAT_TAKEN_UP) {
+            // the bot handed the conversation over again meanwhile, into the same chat: closing it would end that handoff
+            queue.done(item);
+            log.info("conversation={} close of {} chat {} not sent: a newer handoff goes on in it", item.conversationId(),
+                    item.provider(), item.providerChatId());
+            return true;
         }
         return attempt(item); // false: backing off, the sweep comes back when it is due
     }

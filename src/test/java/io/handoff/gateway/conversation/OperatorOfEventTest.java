@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** The {@code operator} of an operatorMessage/operatorFile: the event's name, else the one the joined operator had. */
+/**
+ * The {@code operator} of an operatorMessage/operatorFile: the event's name, else the one the joined operator had;
+ * and which events belong to the open handoff.
+ */
 class OperatorOfEventTest {
 
     static Conversation withOperator(String id, String name) {
@@ -41,5 +44,19 @@ class OperatorOfEventTest {
     void theIdIsAlwaysThereAndComesFirst() {
         assertThat(OperatorEvents.operator(withOperator("anna", null), message("anna", null)).keySet()).containsExactly("id");
         assertThat(OperatorEvents.operator(withOperator("anna", "Anna"), message("anna", null)).keySet()).containsExactly("id", "name");
+    }
+
+    @Test
+    void onlyTheOpenHandoffsChatAndThreadSpeakToTheBot() {
+        Conversation open = withOperator("anna", "Anna");
+        assertThat(OperatorEvents.ofOpenHandoff(open, message("anna", null))).isTrue();
+        assertThat(OperatorEvents.ofOpenHandoff(open, new OperatorEvent("livechat", "c", OperatorEvent.Kind.MESSAGE, "E2",
+                "T0", "anna", null, Map.of("text", "from the chat's previous thread")))).isFalse();
+        assertThat(OperatorEvents.ofOpenHandoff(open, new OperatorEvent("livetex", "c", OperatorEvent.Kind.MESSAGE, "E3",
+                null, "7", null, Map.of("text", "from the other provider")))).isFalse();
+        assertThat(OperatorEvents.ofOpenHandoff(open, new OperatorEvent("livechat", "c", OperatorEvent.Kind.JOINED, "E4",
+                null, "boris", null, Map.of()))).isTrue(); // no thread named: the chat decides
+        Conversation ended = new Conversation("c", ConversationState.BOT, "support", "livechat", "C1", "anna", "Anna", null, "T1", 3);
+        assertThat(OperatorEvents.ofOpenHandoff(ended, message("anna", null))).isFalse();
     }
 }

@@ -356,6 +356,25 @@ abstract class LiveChatRelayScenarios {
     }
 
     @Test
+    void aCloseHeldUpByAnOutageDoesNotEndTheNextHandoffIntoTheSameChat() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        LIVECHAT.failNext("deactivate_chat", 8, 500, "internal"); // two attempts of the close, with their redeliveries
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.heads(id, 1).stream().anyMatch(item -> item.attempts() >= 1));
+
+        // LiveChat keeps one chat per customer: the next handoff goes on in the chat the close has not reached yet
+        assertThat(startHandoff(id, Map.of("firstMessage", "me again"))).isEqualTo(chat);
+        assertThat(bot.say(id, "again-1", "still there?").status()).isEqualTo(202);
+
+        awaitDelivered(id);
+        assertThat(LIVECHAT.isActive(chat)).isTrue();
+        assertThat(state(id)).isEqualTo("WAITING");
+        assertThat(texts(chat)).containsSubsequence("me again", "still there?");
+        assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+    }
+
+    @Test
     void aChatClosedMeanwhileIsHandledEvenWithATokenToGrantFirst() {
         String message = newConversationId();
         String closing = newConversationId();

@@ -336,6 +336,41 @@ class LiveTexScenariosTest {
     }
 
     @Test
+    void aMessageHeldUpWhenTheOperatorClosesIsReportedUndeliveredAndNotSent() {
+        String id = newId();
+        String user = open(id, Map.of());
+        LIVETEX.failNext("sendText", 4, 500, 7); // one attempt and its redeliveries: the message waits for its next try
+
+        assertThat(bot.say(id, "held", "are you still there?").status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.heads(id, 1).stream().anyMatch(item -> item.attempts() >= 1));
+        assertThat(LIVETEX.operatorCloses(user, "7", "Anna")).isEqualTo(200);
+
+        QueueWait.awaitDelivered(queue, id);
+        // LiveTex would take it into the closed appeal: the gateway does not send it
+        assertThat(sentTexts(user)).doesNotContain("are you still there?");
+        List<JsonNode> events = bot.events(id);
+        assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished", "messageUndelivered");
+        assertThat(events.get(1).path("messageId").asText()).isEqualTo("held");
+        assertThat(events.get(1).path("reason").asText()).isEqualTo("chatEnded");
+    }
+
+    @Test
+    void whatTheOperatorWritesAfterTheBotClosedIsNotTheBotsEvent() {
+        String id = newId();
+        String user = open(id, Map.of());
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "{}").status()).isEqualTo(200);
+        QueueWait.awaitDelivered(queue, id);
+
+        // LiveTex has no close call: the appeal stays open, and the operator may still write or join
+        assertThat(LIVETEX.operatorSays(user, "7", "Anna", "Anything else?")).isEqualTo(200);
+        assertThat(LIVETEX.operatorSendsFile(user, "7", "Anna", "https://cdn.livetex.example/late.pdf", "late.pdf", 9))
+                .isEqualTo(200);
+
+        assertThat(types(id)).containsExactly("livechatFinished");
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
+    }
+
+    @Test
     void aNewHandoffOnTheOtherProviderIsDeliveredAfterTheOldOnesClose() {
         LIVECHAT.reset();
         LIVECHAT.groupStatus(1, "online");
