@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores what operators do in the open handoff as events for the bot, once, and moves the conversation's state with them:
- * the first operator moves WAITING to OPERATOR, the end of the chat moves it back to BOT. A state change
+ * Stores what operators do in the open handoff as events for the bot, once, and moves the conversation's
+ * state with them: the first operator moves WAITING to OPERATOR, the end of the chat moves it back to BOT. A state change
  * is a conditional update, so when the bot's close and the platform's close notification race, exactly
  * one of them emits {@code livechatFinished}.
  */
@@ -75,7 +75,8 @@ public class OperatorEvents {
             return;
         }
         if (event.kind() != OperatorEvent.Kind.FINISHED && !ofOpenHandoff(conversation, event)) {
-            // the conversation is the bot's again (or in a newer chat): an operator still typing into the old one is not its business
+            // the conversation is the bot's again, or in a newer chat: an operator still writing into the old one
+            // (LiveTex has no close call) is not the bot's business
             log.info("conversation={} {} {} after its handoff had ended: not stored", id, event.provider(), event.kind());
             return;
         }
