@@ -207,7 +207,9 @@ public record DialogflowProperties(Map<String, Agent> agents) {
 
     /**
      * Defaults for the switch fields of the bot API (§3), under {@code switch}; what the handoff signal carries
-     * overrides them field by field ({@code attributes} and {@code hiddenAttributes} key by key). Unset = absent.
+     * overrides them field by field ({@code attributes} and {@code hiddenAttributes} key by key). Unset = absent,
+     * but for {@code sendMessagesToOperator}: true, since the door keeps the transcript for the operator
+     * (gateway-api.md §7: "opens the operator chat itself, with the transcript it kept"); false turns it off.
      */
     public record SwitchDefaults(
             String destination,
@@ -226,6 +228,7 @@ public record DialogflowProperties(Map<String, Agent> agents) {
                 null, null);
 
         public SwitchDefaults {
+            sendMessagesToOperator = sendMessagesToOperator == null ? Boolean.TRUE : sendMessagesToOperator;
             attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
             hiddenAttributes = hiddenAttributes == null ? Map.of()
                     : Collections.unmodifiableMap(new LinkedHashMap<>(hiddenAttributes));

@@ -75,7 +75,6 @@ abstract class DialogflowFrontDoorScenarios {
         registry.add(shop + "language-code", () -> "en");
         registry.add(shop + "api-url", DIALOGFLOW::apiUrl);
         registry.add(shop + "credentials", DIALOGFLOW::credentialsResource);
-        registry.add(shop + "switch.sendMessagesToOperator", () -> "true");
         String faq = "handoff.dialogflow.agents.faq.";
         registry.add(faq + "edition", () -> "es");
         registry.add(faq + "project-id", () -> "faq-project");
@@ -150,7 +149,7 @@ abstract class DialogflowFrontDoorScenarios {
         assertThat(handoff.json().path("handoff").path("provider").asText()).isEqualTo("livechat");
         String chat = handoff.json().path("handoff").path("providerChatId").asText();
         assertThat(chat).isNotBlank();
-        // the kept transcript reached the operator (sendMessagesToOperator from the agent's switch defaults)
+        // the kept transcript reached the operator (the door's default: sendMessagesToOperator is set nowhere)
         assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText())
                 .containsExactly("hi", "Bot: Hello! How can I help?", "I want an operator please");
         assertThat(LIVECHAT.customer(LIVECHAT.entityIdOfChat(chat)).orElseThrow().toString())

@@ -61,7 +61,9 @@ class DialogflowPropertiesTest {
                     assertThat(agent.offlineEventName()).contains("no_operators_online");
                     assertThat(agent.sessionTtl()).isEqualTo(Duration.ofDays(1));
                     assertThat(agent.sessionTtlToSend()).contains(Duration.ofDays(1));
-                    assertThat(agent.switchDefaults().toJson(new ObjectMapper()).isEmpty()).isTrue();
+                    // the door keeps the transcript for the operator: it goes unless turned off
+                    assertThat(agent.switchDefaults().toJson(new ObjectMapper()).toString())
+                            .isEqualTo("{\"sendMessagesToOperator\":true}");
                     assertThat(context.getBean(DialogflowCredentials.class).toString())
                             .isEqualTo("DialogflowCredentials[shop=ADC]");
                 });
@@ -79,7 +81,7 @@ class DialogflowPropertiesTest {
                 "handoff.dialogflow.agents.helpdesk.resume-event=",
                 "handoff.dialogflow.agents.helpdesk.offline-event=nobody_there",
                 "handoff.dialogflow.agents.helpdesk.session-ttl=0",
-                "handoff.dialogflow.agents.helpdesk.switch.sendMessagesToOperator=true",
+                "handoff.dialogflow.agents.helpdesk.switch.sendMessagesToOperator=false",
                 "handoff.dialogflow.agents.helpdesk.switch.send-message-history-amount=20",
                 "handoff.dialogflow.agents.helpdesk.switch.closeChatPhrases[0]=bye",
                 "handoff.dialogflow.agents.helpdesk.switch.closeChatPhrases[1]=stop",
@@ -93,7 +95,7 @@ class DialogflowPropertiesTest {
                     assertThat(agent.offlineEventName()).contains("nobody_there");
                     assertThat(agent.sessionTtlToSend()).isEmpty();
                     assertThat(agent.switchDefaults().toJson(new ObjectMapper()).toString()).isEqualTo(
-                            "{\"attributes\":{\"channel\":\"web\"},\"sendMessagesToOperator\":true,"
+                            "{\"attributes\":{\"channel\":\"web\"},\"sendMessagesToOperator\":false,"
                                     + "\"sendMessageHistoryAmount\":20,\"closeChatPhrases\":[\"bye\",\"stop\"]}");
                 });
     }
