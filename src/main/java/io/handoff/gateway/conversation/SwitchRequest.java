@@ -58,15 +58,18 @@ public record SwitchRequest(
 
     /**
      * The texts the operator gets when the chat opens, in order: the transcript (bot lines prefixed,
-     * since the provider shows every line as the client's) and then the first message.
+     * since the provider shows every line as the client's) and then the first message. A first message
+     * taken from the history is not repeated when the transcript already shows it.
      */
     public List<String> operatorLines(String botLinePrefix) {
         List<String> lines = new ArrayList<>();
-        for (HistoryEntry line : transcriptForOperator()) {
+        List<HistoryEntry> transcript = transcriptForOperator();
+        for (HistoryEntry line : transcript) {
             lines.add(line.fromClient() ? line.text() : botLinePrefix + line.text());
         }
         String first = firstMessageForOperator();
-        if (first != null && !first.isBlank()) {
+        boolean shown = switchData.firstMessage() == null && lastClientEntry() >= history.size() - transcript.size();
+        if (first != null && !first.isBlank() && !shown) {
             lines.add(first);
         }
         return lines;
@@ -76,11 +79,17 @@ public record SwitchRequest(
         if (switchData.firstMessage() != null) {
             return switchData.firstMessage();
         }
+        int last = lastClientEntry();
+        return last < 0 ? null : history.get(last).text();
+    }
+
+    /** The index of the history's last client entry, or -1. */
+    private int lastClientEntry() {
         for (int i = history.size() - 1; i >= 0; i--) {
             if (history.get(i).fromClient()) {
-                return history.get(i).text();
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 }

@@ -360,4 +360,26 @@ class SwitchRequestParserTest {
         assertThat(problem.getMessage()).contains(detail);
         assertThat(problem.extensions()).doesNotContainKey("errors");
     }
+
+    /** What the operator reads first, from a switch with this history (client "hi", bot "Hello!", client "a person please"). */
+    List<String> operatorLines(Map<String, Object> switchData) {
+        List<Map<String, String>> history = List.of(Map.of("from", "client", "text", "hi"),
+                Map.of("from", "bot", "text", "Hello!"), Map.of("from", "client", "text", "a person please"));
+        return parser.parse(body(switchData, Map.of("history", history))).operatorLines("Bot: ");
+    }
+
+    @Test
+    void theOperatorReadsTheClientsLastWordsOnce() {
+        // firstMessage defaults to the last client text, which the transcript already shows
+        assertThat(operatorLines(Map.of("sendMessagesToOperator", true)))
+                .containsExactly("hi", "Bot: Hello!", "a person please");
+        // a transcript cut before it: the first message brings it
+        assertThat(operatorLines(Map.of("sendMessagesToOperator", true, "sendMessageHistoryAmount", 0)))
+                .containsExactly("a person please");
+        // no transcript
+        assertThat(operatorLines(Map.of())).containsExactly("a person please");
+        // a firstMessage the bot chose is sent as it is, after the whole transcript
+        assertThat(operatorLines(Map.of("sendMessagesToOperator", true, "firstMessage", "a person please")))
+                .containsExactly("hi", "Bot: Hello!", "a person please", "a person please");
+    }
 }

@@ -152,7 +152,8 @@ class LiveTexScenariosTest {
         assertThat(select.path("attributes").path("order").asText()).isEqualTo("98765");
         assertThat(select.path("hidden_attributes").path("crmId").asText()).isEqualTo("c-1");
         assertThat(LIVETEX.currentDestination(userId)).contains("54321");
-        assertThat(sentTexts(userId)).containsExactly("hello", "Bot: Hi!", "I want a discount", "I want a discount");
+        // the first message defaults to the client's last text, which the transcript already shows: once
+        assertThat(sentTexts(userId)).containsExactly("hello", "Bot: Hi!", "I want a discount");
         assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("WAITING");
     }
 
