@@ -330,6 +330,12 @@ abstract class LiveChatRelayScenarios {
         Response notJson = bot.send(bot.request("/webhooks/livechat").header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("nope")));
         assertThat(notJson.status()).isEqualTo(400);
+        for (String notAnEnvelope : List.of("{}", "[]", "{\"secret_key\":\"" + WEBHOOK_SECRET + "\",\"action\":\"incoming_event\"}")) {
+            Response refused = bot.send(bot.request("/webhooks/livechat").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(notAnEnvelope)));
+            assertThat(refused.status()).as(notAnEnvelope).isEqualTo(400);
+            assertThat(refused.contentType()).as(notAnEnvelope).contains("application/problem+json");
+        }
         Response huge = bot.send(bot.request("/webhooks/livechat").header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"pad\":\"" + "x".repeat(1_100_000) + "\"}")));
         assertThat(huge.status()).isEqualTo(413);
@@ -372,6 +378,23 @@ abstract class LiveChatRelayScenarios {
         assertThat(state(id)).isEqualTo("WAITING");
         assertThat(texts(chat)).containsSubsequence("me again", "still there?");
         assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished");
+    }
+
+    @Test
+    void aPullReturnsAtMostAHundredEventsWithUtcTimes() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        IntStream.rangeClosed(1, 105).forEach(i -> assertThat(LIVECHAT.agentSays(chat, AGENT, "answer " + i)).isEqualTo(200));
+
+        List<JsonNode> first = bot.events(id, 0);
+        assertThat(first).extracting(e -> e.path("seq").asLong())
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 100).mapToObj(Long::valueOf).toList());
+        assertThat(bot.events(id, 100)).extracting(e -> e.path("seq").asLong()).containsExactly(101L, 102L, 103L, 104L, 105L, 106L);
+        for (JsonNode event : first) {
+            String at = event.path("at").asText();
+            assertThat(at).endsWith("Z"); // ISO-8601, UTC
+            assertThat(java.time.Instant.parse(at)).isBetween(java.time.Instant.now().minusSeconds(300), java.time.Instant.now());
+        }
     }
 
     @Test

@@ -250,6 +250,12 @@ class LiveTexScenariosTest {
         assertThat(LIVETEX.operatorSays(user, "7", "Anna", "hi")).isEqualTo(401);
         assertThat(types(id)).isEmpty();
         LIVETEX.webhookTarget("http://127.0.0.1:" + port + "/webhooks/livetex", WEBHOOK_KEY);
+        for (String notAWebhook : List.of("{}", "[]", "{\"webhook_key\":\"" + WEBHOOK_KEY + "\",\"user_id\":\"" + user + "\"}")) {
+            Response refused = bot.send(bot.request("/webhooks/livetex").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(notAWebhook)));
+            assertThat(refused.status()).as(notAWebhook).isEqualTo(400); // no type: not LiveTex's envelope
+        }
+        assertThat(types(id)).isEmpty();
 
         assertThat(LIVETEX.askToSelectDestination(user)).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> LIVETEX.count("selectDestination") == 2);
