@@ -90,6 +90,20 @@ public class ProblemException extends RuntimeException {
     }
 
     /**
+     * 503: a platform's webhook about a conversation whose handoff is being opened: what the operator does
+     * now belongs to that handoff, which is not stored yet. Nothing was recorded (not even the webhook's id),
+     * so the platform's redelivery of it (LiveChat: 3 times within a minute; LiveTex: for 24 h) is taken.
+     */
+    public static ProblemException handoffStarting(String conversationId) {
+        return new ProblemException(503, "handoff-starting", "Handoff starting",
+                "The handoff of conversation '" + conversationId + "' is being opened; deliver this webhook again",
+                null, HANDOFF_STARTING_RETRY_AFTER_SECONDS);
+    }
+
+    /** A handoff opens within a provider call or two. */
+    static final int HANDOFF_STARTING_RETRY_AFTER_SECONDS = 2;
+
+    /**
      * 429: the conversation already has {@code max} messages waiting for the operator (its provider is down
      * or slow); nothing was stored. The bot sends it again after Retry-After seconds.
      */

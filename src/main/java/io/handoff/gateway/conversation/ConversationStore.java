@@ -63,6 +63,12 @@ public class ConversationStore {
                 now + leaseMillis, now, conversationId, ConversationState.BOT.name(), now) == 1;
     }
 
+    /** Whether a handoff of the conversation is being opened now (by any instance). */
+    public boolean handoffStarting(String conversationId) {
+        return !jdbc.queryForList("select 1 from conversation where conversation_id = ? and state = ? and lease_until > ?",
+                Integer.class, conversationId, ConversationState.BOT.name(), clock.millis()).isEmpty();
+    }
+
     public void releaseLease(String conversationId) {
         jdbc.update("update conversation set lease_until = 0 where conversation_id = ?", conversationId);
     }

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.handoff.gateway.api.ProblemException;
+
 /**
  * Stores what operators do in the open handoff as events for the bot, once, and moves the conversation's
  * state with them: the first operator moves WAITING to OPERATOR, the end of the chat moves it back to BOT. A state change
@@ -75,6 +77,13 @@ public class OperatorEvents {
             return;
         }
         if (event.kind() != OperatorEvent.Kind.FINISHED && !ofOpenHandoff(conversation, event)) {
+            if (conversations.handoffStarting(id)) {
+                // a returning client's chat is resumed, and its operator was quicker than the provider's answer:
+                // refused (the transaction, its id with it, rolled back), so the platform delivers it again
+                log.info("conversation={} {} {} while its handoff is being opened: to be delivered again", id,
+                        event.provider(), event.kind());
+                throw ProblemException.handoffStarting(id);
+            }
             // the conversation is the bot's again, or in a newer chat: an operator still writing into the old one
             // (LiveTex has no close call) is not the bot's business
             log.info("conversation={} {} {} after its handoff had ended: not stored", id, event.provider(), event.kind());

@@ -398,6 +398,26 @@ abstract class LiveChatRelayScenarios {
     }
 
     @Test
+    void whatTheOperatorDoesWhileAReturningClientsChatResumesIsDeliveredAgainAndKept() throws Exception {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        assertThat(LIVECHAT.agentCloses(chat, AGENT)).isEqualTo(200);
+        assertThat(state(id)).isEqualTo("BOT");
+        LIVECHAT.delayNext("resume_chat", 1, Duration.ofSeconds(2)); // LiveChat resumes the chat, its answer comes late
+
+        java.util.concurrent.CompletableFuture<String> again =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> startHandoff(id, Map.of("firstMessage", "me again")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> LIVECHAT.isActive(chat));
+        // the operator is quicker than the answer: the gateway cannot take it yet, and keeps nothing of it
+        assertThat(LIVECHAT.agentJoins(chat, AGENT, "Anna")).isEqualTo(503);
+        assertThat(again.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(chat);
+
+        assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200); // LiveChat delivers it again
+        assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished", "operatorJoined");
+        assertThat(state(id)).isEqualTo("OPERATOR");
+    }
+
+    @Test
     void aChatClosedMeanwhileIsHandledEvenWithATokenToGrantFirst() {
         String message = newConversationId();
         String closing = newConversationId();
