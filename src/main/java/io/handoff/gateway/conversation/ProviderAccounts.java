@@ -50,8 +50,21 @@ public class ProviderAccounts {
         }
     }
 
+    /** The chat is known (or, null, known not to exist): a start asked for before is answered. */
     public void saveChat(String conversationId, String provider, String chatId) {
-        jdbc.update("update provider_account set chat_id = ? where conversation_id = ? and provider = ?",
-                chatId, conversationId, provider);
+        jdbc.update("update provider_account set chat_id = ?, chat_start_unanswered = false where conversation_id = ? "
+                + "and provider = ?", chatId, conversationId, provider);
+    }
+
+    /** A chat is about to be started for a customer without one; until {@link #saveChat}, its answer is outstanding. */
+    public void markChatStart(String conversationId, String provider) {
+        jdbc.update("update provider_account set chat_start_unanswered = true where conversation_id = ? and provider = ?",
+                conversationId, provider);
+    }
+
+    /** Whether a chat start was asked for and never answered: the provider may have opened the chat all the same. */
+    public boolean chatStartUnanswered(String conversationId, String provider) {
+        return !jdbc.queryForList("select 1 from provider_account where conversation_id = ? and provider = ? "
+                + "and chat_id is null and chat_start_unanswered = true", Integer.class, conversationId, provider).isEmpty();
     }
 }

@@ -66,6 +66,7 @@ abstract class FakePlatformServer implements AutoCloseable {
     private final Map<String, List<Call>> calls = new HashMap<>();
     private final Map<String, Deque<ApiError>> faults = new HashMap<>();
     private final Map<String, Deque<Duration>> delays = new HashMap<>();
+    private final Map<String, Integer> lostAnswers = new HashMap<>();
     /** Calls of each operation being answered now, and the most at once since the last reset. */
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Map<String, Integer> mostAtOnce = new HashMap<>();
@@ -128,6 +129,18 @@ abstract class FakePlatformServer implements AutoCloseable {
             for (int i = 0; i < times; i++) {
                 queue.add(delay);
             }
+        }
+    }
+
+    /**
+     * The next {@code times} calls of {@code method} are carried out (state changes, webhooks) but their answer is
+     * lost: the connection closes without a response, as when a timeout or a network fault hits after the platform
+     * acted. Clients see an I/O error.
+     */
+    public void loseAnswerNext(String method, int times) {
+        requireKnownMethod(method);
+        synchronized (lock) {
+            lostAnswers.merge(method, times, Integer::sum);
         }
     }
 
@@ -207,6 +220,7 @@ abstract class FakePlatformServer implements AutoCloseable {
             calls.clear();
             faults.clear();
             delays.clear();
+            lostAnswers.clear();
             mostAtOnce.clear();
             lastWebhooks = List.of();
             lastWebhookStatus = 0;
@@ -307,6 +321,10 @@ abstract class FakePlatformServer implements AutoCloseable {
                     reply = error.reply();
                 }
                 pause(takeDelay(operation));
+                if (takeLostAnswer(operation)) {
+                    reply.afterwards().forEach(executor::execute);
+                    return; // the finally block closes the connection without a response
+                }
                 send(exchange, reply);
             } finally {
                 answered(operation);
@@ -351,6 +369,17 @@ abstract class FakePlatformServer implements AutoCloseable {
     private void answered(String operation) {
         synchronized (lock) {
             inFlight.merge(String.valueOf(operation), -1, Integer::sum);
+        }
+    }
+
+    private boolean takeLostAnswer(String operation) {
+        synchronized (lock) {
+            Integer left = operation == null ? null : lostAnswers.get(operation);
+            if (left == null || left == 0) {
+                return false;
+            }
+            lostAnswers.put(operation, left - 1);
+            return true;
         }
     }
 

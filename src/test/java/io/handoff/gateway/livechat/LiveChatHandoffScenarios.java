@@ -385,6 +385,33 @@ abstract class LiveChatHandoffScenarios {
     }
 
     @Test
+    void aStartChatWhoseAnswerWasLostDoesNotLockTheCustomerOutOfItsChat() {
+        String id = newConversationId();
+        LIVECHAT.loseAnswerNext("start_chat", 1); // LiveChat opened the chat; the answer never arrived
+
+        Response first = handoff(id, Map.of("firstMessage", "I need a human"));
+        // the redelivered start_chat meets LiveChat's one chat per customer: this switch fails...
+        assertThat(first.status()).as(first.text()).isEqualTo(502);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
+
+        // ...and the next one finds the chat the lost answer opened, and goes on in it
+        Response again = handoff(id, Map.of("firstMessage", "still there?"));
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        String chat = again.json().path("providerChatId").asText();
+        assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+        assertThat(LIVECHAT.isActive(chat)).isTrue();
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText())
+                .containsSubsequence("I need a human", "still there?");
+
+        // a customer whose start was answered is not looked up again
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        assertThat(handoff(id, Map.of("firstMessage", "once more")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+    }
+
+    @Test
     void aProviderThatStaysDownIsReportedAndTheConversationStaysWithTheBot() {
         String id = newConversationId();
         String body = GatewayClient.json(Map.of("conversationId", id, "requestId", "r-down",

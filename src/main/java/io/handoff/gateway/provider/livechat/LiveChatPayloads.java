@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.handoff.gateway.HandoffProperties;
@@ -19,6 +21,8 @@ import io.handoff.gateway.routing.Destination;
  */
 @Component("livechatPayloads")
 public class LiveChatPayloads {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveChatPayloads.class);
 
     /** LiveChat's limit on one message event's text; longer texts are split. */
     static final int MAX_EVENT_TEXT = 16_000;
@@ -109,6 +113,38 @@ public class LiveChatPayloads {
     /** After start_chat: the customer's one chat, kept for the next handoff and for the webhooks. */
     public void rememberChat(String conversationId, String chatId) {
         accounts.saveChat(conversationId, LiveChatTokens.PROVIDER, chatId);
+    }
+
+    /** Before start_chat: should its answer be lost, the next handoff looks for the chat it may have opened. */
+    public void chatStartAsked(String conversationId) {
+        accounts.markChatStart(conversationId, LiveChatTokens.PROVIDER);
+    }
+
+    /** Whether an earlier start_chat of the conversation's customer went unanswered (a timeout, a lost connection). */
+    public boolean chatStartUnanswered(String conversationId) {
+        return accounts.chatStartUnanswered(conversationId, LiveChatTokens.PROVIDER);
+    }
+
+    /** {@code list_chats}: the customer's chats (it has at most one). */
+    public Map<String, Object> listChats() {
+        return Map.of();
+    }
+
+    /**
+     * The customer's chat from {@code list_chats}, remembered as the conversation's (none: the unanswered start
+     * opened no chat, and the next one starts a chat). LiveChat allows one chat per customer: it is the one the
+     * lost start opened.
+     */
+    public String adoptChat(String conversationId, Map<String, Object> listChatsAnswer) {
+        String chatId = null;
+        if (listChatsAnswer.get("chats_summary") instanceof List<?> chats) {
+            chatId = chats.stream().filter(Map.class::isInstance).map(chat -> ((Map<?, ?>) chat).get("id"))
+                    .filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
+        }
+        accounts.saveChat(conversationId, LiveChatTokens.PROVIDER, chatId);
+        log.info("conversation={} an earlier start_chat went unanswered; LiveChat {}", conversationId,
+                chatId == null ? "has no chat of the customer" : "has its chat " + chatId + ": resumed");
+        return chatId;
     }
 
     /** resume_chat errors answered as a body: "still active" (the handoff posts into the chat) and groups_offline (a 409). */
