@@ -266,7 +266,8 @@ public class ClientMessageDelivery implements ConversationWorkers.Owner {
     }
 
     private ClientTurn turn(ClientQueue.Item item) {
-        ClientTurn turn = ClientTurn.of(item.conversationId()).withConversation(item.handoff(), null);
+        ClientTurn turn = ClientTurn.of(item.conversationId()).withConversation(item.handoff(), null)
+                .withRetried(item.attempts() > 0);
         return item.kind() == ClientQueue.Kind.CLOSE ? turn.withClosingText(read(item.body(), String.class)).asClose()
                 : turn.withMessage(read(item.body(), ClientMessage.class));
     }

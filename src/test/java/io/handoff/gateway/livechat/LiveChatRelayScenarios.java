@@ -418,6 +418,22 @@ abstract class LiveChatRelayScenarios {
     }
 
     @Test
+    void aMessageLiveChatTookWithItsAnswerLostIsNotSentTwice() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        LIVECHAT.loseAnswerNext("send_event", 1); // LiveChat has the message; the gateway sees a dropped connection
+
+        assertThat(bot.say(id, "lost-answer", "my order is 98765").status()).isEqualTo(202);
+        awaitDelivered(id);
+        assertThat(bot.say(id, "next", "and it is late").status()).isEqualTo(202);
+        awaitDelivered(id);
+
+        assertThat(texts(chat)).containsExactly("hi", "my order is 98765", "and it is late");
+        assertThat(LIVECHAT.count("get_chat")).isEqualTo(1); // only the retry looks first
+        assertThat(bot.events(id, 0)).isEmpty();
+    }
+
+    @Test
     void aChatClosedMeanwhileIsHandledEvenWithATokenToGrantFirst() {
         String message = newConversationId();
         String closing = newConversationId();

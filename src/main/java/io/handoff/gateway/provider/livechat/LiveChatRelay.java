@@ -1,6 +1,7 @@
 package io.handoff.gateway.provider.livechat;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -47,6 +48,28 @@ public class LiveChatRelay {
 
     public Map<String, Object> deactivate(ClientTurn turn) {
         return Map.of("id", turn.providerChatId());
+    }
+
+    /** A message tried again after a failed attempt, which LiveChat may have taken with its answer lost. */
+    public boolean isRetriedMessage(ClientTurn turn) {
+        return turn.retried() && turn.message() != null;
+    }
+
+    /** {@code get_chat} of the chat the message was accepted for: its latest thread, with its events. */
+    public Map<String, Object> getChat(ClientTurn turn) {
+        return Map.of("chat_id", turn.providerChatId());
+    }
+
+    /**
+     * Whether the chat's latest thread already has the message (its {@code custom_id} is the messageId): LiveChat
+     * took an earlier attempt whose answer was lost, and does not de-duplicate by itself.
+     */
+    public boolean alreadyInChat(ClientTurn turn, Map<String, Object> getChatAnswer) {
+        if (getChatAnswer.get("thread") instanceof Map<?, ?> thread && thread.get("events") instanceof List<?> events) {
+            String messageId = turn.message().messageId();
+            return events.stream().anyMatch(event -> event instanceof Map<?, ?> e && messageId.equals(e.get("custom_id")));
+        }
+        return false;
     }
 
     /** True when LiveChat answered {@code chat_inactive}: the chat was closed meanwhile. */
