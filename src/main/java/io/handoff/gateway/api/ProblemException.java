@@ -89,6 +89,9 @@ public class ProblemException extends RuntimeException {
                 PROVIDER_BUSY_RETRY_AFTER_SECONDS);
     }
 
+    /** A handoff opens within a provider call or two. */
+    static final int HANDOFF_STARTING_RETRY_AFTER_SECONDS = 2;
+
     /**
      * 503: a platform's webhook about a conversation whose handoff is being opened: what the operator does
      * now belongs to that handoff, which is not stored yet. Nothing was recorded (not even the webhook's id),
@@ -99,9 +102,6 @@ public class ProblemException extends RuntimeException {
                 "The handoff of conversation '" + conversationId + "' is being opened; deliver this webhook again",
                 null, HANDOFF_STARTING_RETRY_AFTER_SECONDS);
     }
-
-    /** A handoff opens within a provider call or two. */
-    static final int HANDOFF_STARTING_RETRY_AFTER_SECONDS = 2;
 
     /**
      * 429: the conversation already has {@code max} messages waiting for the operator (its provider is down

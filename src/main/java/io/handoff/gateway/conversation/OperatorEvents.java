@@ -12,9 +12,9 @@ import io.handoff.gateway.api.ProblemException;
 
 /**
  * Stores what operators do in the open handoff as events for the bot, once, and moves the conversation's
- * state with them: the first operator moves WAITING to OPERATOR, the end of the chat moves it back to BOT. A state change
- * is a conditional update, so when the bot's close and the platform's close notification race, exactly
- * one of them emits {@code livechatFinished}.
+ * state with them: the first operator moves WAITING to OPERATOR, the end of the chat moves it back to BOT.
+ * A state change is a conditional update, so when the bot's close and the platform's close notification
+ * race, exactly one of them emits {@code livechatFinished}.
  */
 @Component("operatorEvents")
 public class OperatorEvents {
