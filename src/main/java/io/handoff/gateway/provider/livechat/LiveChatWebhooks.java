@@ -2,7 +2,9 @@ package io.handoff.gateway.provider.livechat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -127,12 +129,40 @@ public class LiveChatWebhooks {
                     fields.put("size", event.path("size").asLong());
                 }
             }
+            case "rich_message" -> {
+                // an agent's card or quick replies: the bot cannot show LiveChat's template, so it gets the words
+                String text = richMessageText(event);
+                if (text.isEmpty()) {
+                    return Optional.empty();
+                }
+                kind = Kind.MESSAGE;
+                fields.put("text", text);
+                fields.put("richMessage", event.path("template_id").asText("cards"));
+            }
             default -> {
-                return Optional.empty(); // system messages and rich messages are not the operator talking
+                return Optional.empty(); // system messages and filled forms are not the operator talking
             }
         }
         return Optional.of(new OperatorEvent(LiveChatTokens.PROVIDER, id, kind, event.path("id").asText(null),
                 threadId, author, null, fields));
+    }
+
+    /** A rich message's words, one line each: every element's title and subtitle, then its buttons' texts. */
+    static String richMessageText(JsonNode richMessage) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode element : richMessage.path("elements")) {
+            for (String field : List.of("title", "subtitle")) {
+                if (!element.path(field).asText("").isBlank()) {
+                    lines.add(element.path(field).asText());
+                }
+            }
+            for (JsonNode button : element.path("buttons")) {
+                if (!button.path("text").asText("").isBlank()) {
+                    lines.add("- " + button.path("text").asText());
+                }
+            }
+        }
+        return String.join("\n", lines);
     }
 
     private static Optional<OperatorEvent> userAdded(String id, String chatId, String threadId, JsonNode user) {

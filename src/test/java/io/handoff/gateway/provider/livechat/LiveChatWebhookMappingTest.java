@@ -60,6 +60,17 @@ class LiveChatWebhookMappingTest {
         assertThat(bare.threadId()).isNull();
     }
 
+    @Test
+    void anAgentsRichMessageReachesTheBotAsItsWords() {
+        OperatorEvent event = map("incoming_event", "{'chat_id': 'C1', 'thread_id': 'T1', 'event': {'id': 'E4', "
+                + "'type': 'rich_message', 'template_id': 'quick_replies', 'author_id': 'anna@example.com', "
+                + "'elements': [{'title': 'Which order?', 'buttons': [{'text': '98765', 'type': 'message'}, "
+                + "{'text': '12345', 'type': 'message'}]}]}}").orElseThrow();
+
+        assertThat(event.kind()).isEqualTo(Kind.MESSAGE);
+        assertThat(event.fields()).isEqualTo(Map.of("text", "Which order?\n- 98765\n- 12345", "richMessage", "quick_replies"));
+    }
+
     static Stream<Arguments> ignoredIncomingEvents() {
         return Stream.of(
                 Arguments.of("the customer's own message", "{'id': 'E', 'type': 'message', 'text': 'hi', 'author_id': '" + CUSTOMER + "'}"),
@@ -67,7 +78,8 @@ class LiveChatWebhookMappingTest {
                 Arguments.of("visibility agents", "{'id': 'E', 'type': 'message', 'text': 'note', 'author_id': 'a', 'visibility': 'agents'}"),
                 Arguments.of("recipients agents", "{'id': 'E', 'type': 'message', 'text': 'note', 'author_id': 'a', 'recipients': 'agents'}"),
                 Arguments.of("system message", "{'id': 'E', 'type': 'system_message', 'text': 'Chat transferred', 'author_id': 'system'}"),
-                Arguments.of("rich message", "{'id': 'E', 'type': 'rich_message', 'author_id': 'a'}"),
+                Arguments.of("rich message without words", "{'id': 'E', 'type': 'rich_message', 'author_id': 'a', "
+                        + "'elements': [{'image': {'url': 'https://cdn/i.png'}}]}"),
                 Arguments.of("filled form", "{'id': 'E', 'type': 'filled_form', 'author_id': 'a'}"),
                 Arguments.of("no type", "{'id': 'E', 'text': 'x', 'author_id': 'a'}"));
     }
