@@ -418,7 +418,7 @@ abstract class LiveChatRelayScenarios {
     }
 
     @Test
-    void aMessageLiveChatTookWithItsAnswerLostIsNotSentTwice() {
+    void whatLiveChatTookWithItsAnswerLostIsNotSentTwice() {
         String id = newConversationId();
         String chat = startHandoff(id, Map.of("firstMessage", "hi"));
         LIVECHAT.loseAnswerNext("send_event", 1); // LiveChat has the message; the gateway sees a dropped connection
@@ -431,6 +431,14 @@ abstract class LiveChatRelayScenarios {
         assertThat(texts(chat)).containsExactly("hi", "my order is 98765", "and it is late");
         assertThat(LIVECHAT.count("get_chat")).isEqualTo(1); // only the retry looks first
         assertThat(bot.events(id, 0)).isEmpty();
+
+        // the close's last words likewise
+        LIVECHAT.loseAnswerNext("send_event", 1);
+        Response closed = bot.post("/api/v1/conversations/" + id + "/close", GatewayClient.json(Map.of("text", "Thanks, bye")));
+        assertThat(closed.status()).as(closed.text()).isEqualTo(200);
+        awaitDelivered(id);
+        assertThat(texts(chat)).containsExactly("hi", "my order is 98765", "and it is late", "Thanks, bye");
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
     }
 
     @Test

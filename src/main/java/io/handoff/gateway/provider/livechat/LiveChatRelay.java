@@ -29,7 +29,7 @@ public class LiveChatRelay {
             event.put("text", message.text());
             event.put("recipients", "all");
         }
-        event.put("custom_id", message.messageId());
+        event.put("custom_id", customId(turn));
         return Map.of("chat_id", turn.providerChatId(), "event", event);
     }
 
@@ -42,7 +42,7 @@ public class LiveChatRelay {
         event.put("type", "message");
         event.put("text", turn.closingText());
         event.put("recipients", "all");
-        event.put("custom_id", "close:" + turn.providerChatId());
+        event.put("custom_id", customId(turn));
         return Map.of("chat_id", turn.providerChatId(), "event", event);
     }
 
@@ -55,21 +55,34 @@ public class LiveChatRelay {
         return turn.retried() && turn.message() != null;
     }
 
+    /** A close's last words tried again after a failed attempt (which may have posted them, its answer lost). */
+    public boolean isRetriedClose(ClientTurn turn) {
+        return turn.retried() && turn.closing() && hasClosingText(turn);
+    }
+
     /** {@code get_chat} of the chat the message was accepted for: its latest thread, with its events. */
     public Map<String, Object> getChat(ClientTurn turn) {
         return Map.of("chat_id", turn.providerChatId());
     }
 
     /**
-     * Whether the chat's latest thread already has the message (its {@code custom_id} is the messageId): LiveChat
-     * took an earlier attempt whose answer was lost, and does not de-duplicate by itself.
+     * Whether the chat's latest thread already has the turn's event (by its {@code custom_id}): LiveChat took an
+     * earlier attempt whose answer was lost, and does not de-duplicate by itself.
      */
     public boolean alreadyInChat(ClientTurn turn, Map<String, Object> getChatAnswer) {
         if (getChatAnswer.get("thread") instanceof Map<?, ?> thread && thread.get("events") instanceof List<?> events) {
-            String messageId = turn.message().messageId();
-            return events.stream().anyMatch(event -> event instanceof Map<?, ?> e && messageId.equals(e.get("custom_id")));
+            String customId = customId(turn);
+            return events.stream().anyMatch(event -> event instanceof Map<?, ?> e && customId.equals(e.get("custom_id")));
         }
         return false;
+    }
+
+    /**
+     * The {@code custom_id} of the turn's event: a message's messageId; for a close's last words, the chat's id (a
+     * chat closes once), so it stays the same when the queue tries again.
+     */
+    static String customId(ClientTurn turn) {
+        return turn.closing() ? "close:" + turn.providerChatId() : turn.message().messageId();
     }
 
     /** True when LiveChat answered {@code chat_inactive}: the chat was closed meanwhile. */
