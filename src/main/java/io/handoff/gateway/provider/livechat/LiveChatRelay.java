@@ -50,14 +50,12 @@ public class LiveChatRelay {
         return Map.of("id", turn.providerChatId());
     }
 
-    /** A message tried again after a failed attempt, which LiveChat may have taken with its answer lost. */
-    public boolean isRetriedMessage(ClientTurn turn) {
-        return turn.retried() && turn.message() != null;
-    }
-
-    /** A close's last words tried again after a failed attempt (which may have posted them, its answer lost). */
-    public boolean isRetriedClose(ClientTurn turn) {
-        return turn.retried() && turn.closing() && hasClosingText(turn);
+    /**
+     * A message, or a close's last words, tried again after a failed attempt: LiveChat may have taken that one
+     * with its answer lost.
+     */
+    public boolean mayBeInChatAlready(ClientTurn turn) {
+        return turn.retried() && (turn.closing() ? hasClosingText(turn) : turn.message() != null);
     }
 
     /** {@code get_chat} of the chat the message was accepted for: its latest thread, with its events. */
