@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,11 @@ public class LiveChatPayloads {
 
     private static final Logger log = LoggerFactory.getLogger(LiveChatPayloads.class);
 
-    /** LiveChat's limit on one message event's text; longer texts are split. */
-    static final int MAX_EVENT_TEXT = 16_000;
+    /**
+     * LiveChat's limit on one message event's text, "16 KB" in its docs, read the safe way: 16,000 bytes of UTF-8
+     * (16,000 characters of Cyrillic are twice that). A longer text goes as several events.
+     */
+    static final int MAX_EVENT_TEXT_BYTES = 16_000;
 
     private final LiveChatProperties config;
     private final String botLinePrefix;
@@ -156,19 +160,29 @@ public class LiveChatPayloads {
         SwitchRequest request = handoff.switchRequest();
         String idPrefix = "handoff:" + (request.requestId() != null ? request.requestId() : exchangeId) + ":";
         List<Map<String, Object>> events = new ArrayList<>();
-        request.operatorLines(botLinePrefix).forEach(text -> addMessage(events, idPrefix, text));
+        for (String line : request.operatorLines(botLinePrefix)) {
+            int first = events.size(); // custom_ids number the events, a long line's pieces included
+            events.addAll(messageEvents(line, piece -> idPrefix + (first + piece)));
+        }
         return events;
     }
 
-    private static void addMessage(List<Map<String, Object>> events, String idPrefix, String text) {
-        for (int start = 0; start < text.length(); start += MAX_EVENT_TEXT) {
+    /**
+     * Message events carrying {@code text} in order, in as many pieces as LiveChat needs ({@link Utf8Pieces}); piece
+     * 0, 1, ... gets the custom_id {@code customIdOfPiece} gives it.
+     */
+    static List<Map<String, Object>> messageEvents(String text, IntFunction<String> customIdOfPiece) {
+        List<String> pieces = Utf8Pieces.split(text, MAX_EVENT_TEXT_BYTES);
+        List<Map<String, Object>> events = new ArrayList<>(pieces.size());
+        for (int piece = 0; piece < pieces.size(); piece++) {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("type", "message");
-            event.put("text", text.substring(start, Math.min(text.length(), start + MAX_EVENT_TEXT)));
-            event.put("custom_id", idPrefix + events.size());
+            event.put("text", pieces.get(piece));
+            event.put("custom_id", customIdOfPiece.apply(piece));
             event.put("recipients", "all");
             events.add(event);
         }
+        return events;
     }
 
     private static List<Integer> groupIds(Destination destination) {

@@ -1,8 +1,10 @@
 package io.handoff.gateway.provider.livechat;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.stereotype.Component;
 
@@ -14,36 +16,46 @@ import io.handoff.gateway.provider.ChatEndedException;
 @Component("livechatRelay")
 public class LiveChatRelay {
 
-    /** {@code send_event} for the client's message or (already uploaded) file; custom_id carries the messageId. */
-    public Map<String, Object> clientEvent(ClientTurn turn, String uploadedFileUrl) {
+    /**
+     * {@code send_event} bodies for the client's message, in order, less those the chat already has
+     * ({@code customIdsInChat}, null when not looked up). A file (already uploaded) is one event; a text longer
+     * than one event takes goes in pieces, each with a custom_id of its own ({@link #pieceCustomId}).
+     */
+    public List<Map<String, Object>> clientEvents(ClientTurn turn, String uploadedFileUrl, Set<String> customIdsInChat) {
         ClientMessage message = turn.message();
+        if (!message.isFile()) {
+            return unsent(turn, textEvents(turn, message.text()), customIdsInChat);
+        }
         Map<String, Object> event = new LinkedHashMap<>();
-        if (message.isFile()) {
-            event.put("type", "file");
-            event.put("url", uploadedFileUrl);
-            if (message.file().name() != null) {
-                event.put("alternative_text", message.file().name());
-            }
-        } else {
-            event.put("type", "message");
-            event.put("text", message.text());
-            event.put("recipients", "all");
+        event.put("type", "file");
+        event.put("url", uploadedFileUrl);
+        if (message.file().name() != null) {
+            event.put("alternative_text", message.file().name());
         }
         event.put("custom_id", customId(turn));
-        return Map.of("chat_id", turn.providerChatId(), "event", event);
+        return unsent(turn, List.of(event), customIdsInChat);
     }
 
     /**
-     * {@code send_event} with the client's last words before the chat closes. A chat closes once, so its id
-     * makes a custom_id that stays the same when the queue tries the close again.
+     * {@code send_event} bodies with the client's last words before the chat closes, in pieces as a message's
+     * text, less those the chat already has. A chat closes once, so its id makes custom_ids that stay the same
+     * when the queue tries the close again.
      */
-    public Map<String, Object> closingEvent(ClientTurn turn) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", "message");
-        event.put("text", turn.closingText());
-        event.put("recipients", "all");
-        event.put("custom_id", customId(turn));
-        return Map.of("chat_id", turn.providerChatId(), "event", event);
+    public List<Map<String, Object>> closingEvents(ClientTurn turn, Set<String> customIdsInChat) {
+        return unsent(turn, textEvents(turn, turn.closingText()), customIdsInChat);
+    }
+
+    private static List<Map<String, Object>> textEvents(ClientTurn turn, String text) {
+        String customId = customId(turn);
+        return LiveChatPayloads.messageEvents(text, piece -> pieceCustomId(customId, piece));
+    }
+
+    private static List<Map<String, Object>> unsent(ClientTurn turn, List<Map<String, Object>> events,
+                                                    Set<String> customIdsInChat) {
+        return events.stream()
+                .filter(event -> customIdsInChat == null || !customIdsInChat.contains(event.get("custom_id")))
+                .map(event -> Map.<String, Object>of("chat_id", turn.providerChatId(), "event", event))
+                .toList();
     }
 
     public Map<String, Object> deactivate(ClientTurn turn) {
@@ -63,24 +75,42 @@ public class LiveChatRelay {
         return Map.of("chat_id", turn.providerChatId());
     }
 
-    /**
-     * Whether the chat's latest thread already has the turn's event (by its {@code custom_id}): LiveChat took an
-     * earlier attempt whose answer was lost, and does not de-duplicate by itself.
-     */
-    public boolean alreadyInChat(ClientTurn turn, Map<String, Object> getChatAnswer) {
+    /** The custom_ids of the chat's latest thread's events, from {@code get_chat}: what LiveChat already has. */
+    public Set<String> customIdsInChat(Map<String, Object> getChatAnswer) {
+        Set<String> customIds = new HashSet<>();
         if (getChatAnswer.get("thread") instanceof Map<?, ?> thread && thread.get("events") instanceof List<?> events) {
-            String customId = customId(turn);
-            return events.stream().anyMatch(event -> event instanceof Map<?, ?> e && customId.equals(e.get("custom_id")));
+            events.forEach(event -> {
+                if (event instanceof Map<?, ?> e && e.get("custom_id") instanceof String customId) {
+                    customIds.add(customId);
+                }
+            });
         }
-        return false;
+        return customIds;
     }
 
     /**
-     * The {@code custom_id} of the turn's event: a message's messageId; for a close's last words, the chat's id (a
-     * chat closes once), so it stays the same when the queue tries again.
+     * Whether the chat has every event of the turn already: an earlier attempt delivered it all and lost its
+     * answer, and LiveChat does not de-duplicate by itself. (A file's event is known by its custom_id, so no url
+     * is needed to tell.)
+     */
+    public boolean deliveredBefore(ClientTurn turn, Set<String> customIdsInChat) {
+        return clientEvents(turn, null, customIdsInChat).isEmpty();
+    }
+
+    /**
+     * The {@code custom_id} of the turn's (first) event: a message's messageId; for a close's last words, the
+     * chat's id (a chat closes once), so it stays the same when the queue tries again.
      */
     static String customId(ClientTurn turn) {
         return turn.closing() ? "close:" + turn.providerChatId() : turn.message().messageId();
+    }
+
+    /**
+     * The custom_id of a text's piece: the first keeps the turn's (as an unsplit text has it), the next ones add
+     * #2, #3, ..., so a retry finds each piece an earlier attempt delivered and sends only the others.
+     */
+    static String pieceCustomId(String turnCustomId, int piece) {
+        return piece == 0 ? turnCustomId : turnCustomId + "#" + (piece + 1);
     }
 
     /** True when LiveChat answered {@code chat_inactive}: the chat was closed meanwhile. */
