@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * Stateful in-process fake of the LiveChat APIs the gateway talks to: the accounts token endpoints, the Customer
  * Chat Web API v3.6, the Configuration API's webhook methods and the license webhooks sent back to the gateway.
  * Shapes follow {@code shared/reference/livechat-api.md}; it checks what the real service checks (organization_id,
- * token, Content-Type, body shape, one chat per customer, CDN-only file URLs) so a protocol mistake fails a test.
+ * token, Content-Type, body shape, a message's text at most 16,000 bytes of UTF-8, one chat per customer, CDN-only
+ * file URLs) so a protocol mistake fails a test.
  *
  * <p>Order of checks on a Customer API call: organization_id, customer token, Content-Type, body shape. A call that
  * passes them is recorded (see {@link #count}) and only then may consume a {@link #failNext} fault, so an injected
@@ -62,7 +63,7 @@ public final class FakeLiveChat extends FakePlatformServer {
     public static final String CHAT_ACTIVE_ERROR_TYPE = "chat_already_active";
     public static final long DEFAULT_TOKEN_TTL_SECONDS = 28_800;
     public static final int MAX_UPLOAD_BYTES = LiveChatPlatform.MAX_UPLOAD_BYTES;
-    public static final int MAX_MESSAGE_CHARS = LiveChatPlatform.MAX_MESSAGE_CHARS;
+    public static final int MAX_MESSAGE_TEXT_BYTES = LiveChatPlatform.MAX_MESSAGE_TEXT_BYTES;
     /** Group 0 is LiveChat's default group ("all agents"); start_chat without access targets it. */
     public static final int DEFAULT_GROUP = LiveChatPlatform.DEFAULT_GROUP;
     /** Actions register_webhook accepts (a subset of the real list, which also has routing_status_set etc.). */

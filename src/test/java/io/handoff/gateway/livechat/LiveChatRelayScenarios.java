@@ -3,6 +3,7 @@ package io.handoff.gateway.livechat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -439,6 +441,85 @@ abstract class LiveChatRelayScenarios {
         awaitDelivered(id);
         assertThat(texts(chat)).containsExactly("hi", "my order is 98765", "and it is late", "Thanks, bye");
         assertThat(LIVECHAT.isActive(chat)).isFalse();
+    }
+
+    /**
+     * Cyrillic words, {@code length} characters: two bytes a letter in UTF-8, so 16,000 characters are about twice
+     * what one LiveChat event takes.
+     */
+    static String cyrillicWords(int length) {
+        String sentence = "Здравствуйте, мой заказ номер 98765 так и не пришёл, помогите разобраться пожалуйста. ";
+        return sentence.repeat(length / sentence.length() + 1).substring(0, length);
+    }
+
+    /** The texts of LiveChat events, in order: several, each within what one event takes, joined {@code whole}. */
+    static void assertPiecesOf(String whole, List<String> pieces) {
+        assertThat(pieces).hasSizeGreaterThan(1).allSatisfy(piece ->
+                assertThat(piece.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(FakeLiveChat.MAX_MESSAGE_TEXT_BYTES));
+        assertThat(String.join("", pieces)).isEqualTo(whole);
+    }
+
+    static List<String> eventTexts(List<JsonNode> sendEvents) {
+        return sendEvents.stream().map(body -> body.path("event").path("text").asText()).toList();
+    }
+
+    static List<String> customIds(List<JsonNode> sendEvents) {
+        return sendEvents.stream().map(body -> body.path("event").path("custom_id").asText()).toList();
+    }
+
+    @Test
+    void aClientTextLongerThanOneEventTakesReachesLiveChatInPiecesInOrder() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        String text = cyrillicWords(16_000);
+
+        assertThat(bot.say(id, "long", text).status()).isEqualTo(202);
+        awaitDelivered(id);
+
+        List<JsonNode> sent = LIVECHAT.bodies("send_event"); // the fake refuses a text over 16,000 bytes, unrecorded
+        assertPiecesOf(text, eventTexts(sent));
+        assertThat(customIds(sent).get(0)).isEqualTo("long");
+        assertThat(customIds(sent).subList(1, sent.size())).allMatch(customId -> customId.startsWith("long#"));
+        assertThat(texts(chat)).containsExactlyElementsOf(Stream.concat(Stream.of("hi"), eventTexts(sent).stream()).toList());
+        assertThat(bot.events(id, 0)).isEmpty(); // no messageUndelivered
+    }
+
+    @Test
+    void aLongFirstMessageAndLongLastWordsGoInPiecesToo() {
+        String id = newConversationId();
+        String firstMessage = cyrillicWords(16_000);
+        String chat = startHandoff(id, Map.of("firstMessage", firstMessage));
+        List<JsonNode> initial = new ArrayList<>();
+        LIVECHAT.bodies("start_chat").get(0).path("chat").path("thread").path("events").forEach(initial::add);
+        assertPiecesOf(firstMessage, initial.stream().map(event -> event.path("text").asText()).toList());
+
+        String lastWords = "\uD83D\uDE42".repeat(8_000); // an emoji, 16,000 characters: 32,000 bytes, no space to cut at
+        Response closed = bot.post("/api/v1/conversations/" + id + "/close", GatewayClient.json(Map.of("text", lastWords)));
+        assertThat(closed.status()).as(closed.text()).isEqualTo(200);
+        awaitDelivered(id);
+
+        List<JsonNode> sent = LIVECHAT.bodies("send_event");
+        assertPiecesOf(lastWords, eventTexts(sent));
+        assertThat(customIds(sent)).containsExactly("close:" + chat, "close:" + chat + "#2");
+        assertThat(LIVECHAT.isActive(chat)).isFalse();
+    }
+
+    @Test
+    void aLongTextTriedAgainAfterALostAnswerSendsOnlyThePiecesLiveChatLacks() {
+        String id = newConversationId();
+        String chat = startHandoff(id, Map.of("firstMessage", "hi"));
+        String text = cyrillicWords(16_000);
+        LIVECHAT.loseAnswerNext("send_event", 1); // LiveChat has the first piece; the gateway sees a dropped connection
+
+        assertThat(bot.say(id, "lost-piece", text).status()).isEqualTo(202);
+        awaitDelivered(id);
+
+        List<JsonNode> sent = LIVECHAT.bodies("send_event");
+        assertPiecesOf(text, eventTexts(sent)); // each piece once: the first is not sent again, none is left out
+        assertThat(customIds(sent)).doesNotHaveDuplicates().startsWith("lost-piece");
+        assertThat(LIVECHAT.count("get_chat")).isEqualTo(1);
+        assertThat(String.join("", texts(chat).subList(1, texts(chat).size()))).isEqualTo(text);
+        assertThat(bot.events(id, 0)).isEmpty();
     }
 
     @Test

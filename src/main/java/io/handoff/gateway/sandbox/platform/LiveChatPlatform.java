@@ -42,7 +42,11 @@ public final class LiveChatPlatform {
     /** Group 0 is LiveChat's default group ("all agents"); start_chat without access targets it. */
     public static final int DEFAULT_GROUP = 0;
     public static final int MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-    public static final int MAX_MESSAGE_CHARS = 16_384;
+    /**
+     * A message event's text: "16 KB" in LiveChat's docs, held here to the gateway's safe reading (16,000 bytes of
+     * UTF-8), so a text the gateway should have split is refused as LiveChat would refuse an over-long one.
+     */
+    public static final int MAX_MESSAGE_TEXT_BYTES = 16_000;
     /** Actions register_webhook accepts (a subset of the real list, which also has routing_status_set etc.). */
     public static final Set<String> WEBHOOK_ACTIONS = Set.of("incoming_event", "chat_deactivated", "incoming_chat",
             "user_added_to_chat", "user_removed_from_chat", "chat_transferred", "event_updated", "event_deleted");
@@ -874,8 +878,8 @@ public final class LiveChatPlatform {
                     throw validation("event.recipients must be all or agents");
                 }
                 String text = requiredText(event, "text");
-                if (text.codePointCount(0, text.length()) > MAX_MESSAGE_CHARS) {
-                    throw validation("event.text is longer than " + MAX_MESSAGE_CHARS + " characters");
+                if (text.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_TEXT_BYTES) {
+                    throw validation("event.text is longer than " + MAX_MESSAGE_TEXT_BYTES + " bytes of UTF-8");
                 }
                 stored.put("visibility", recipients != null ? recipients : "all").put("type", "message").put("text", text);
             }
