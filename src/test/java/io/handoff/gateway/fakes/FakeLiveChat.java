@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * token, Content-Type, body shape, a message's text at most 16,000 bytes of UTF-8, one chat per customer, CDN-only
  * file URLs) so a protocol mistake fails a test.
  *
- * <p>Order of checks on a Customer API call: organization_id, customer token, Content-Type, body shape. A call that
+ * <p>Order of checks on a Customer API call: the region (only when {@link #region} set one), organization_id,
+ * customer token, Content-Type, body shape. A call that
  * passes them is recorded (see {@link #count}) and only then may consume a {@link #failNext} fault, so an injected
  * failure never changes state. State checks (chat limit, offline groups, inactive chat) come after that.
  * Configuration API calls (list_webhooks, register_webhook, unregister_webhook) check the agent token (Bearer, as
@@ -72,6 +73,10 @@ public final class FakeLiveChat extends FakePlatformServer {
     public static final int MAX_WEBHOOK_URL_CHARS = LiveChatPlatform.MAX_WEBHOOK_URL_CHARS;
     /** UNVERIFIED: the real error type for unregister_webhook with an unknown id is undocumented. */
     public static final String WEBHOOK_NOT_FOUND_ERROR_TYPE = "validation";
+    /** A call sent to another region than the license's. UNVERIFIED: its HTTP status is undocumented. */
+    public static final String MISDIRECTED_ERROR_TYPE = "misdirected_request";
+    /** HTTP's own "Misdirected Request", the fake's guess for misdirected_request. */
+    public static final int MISDIRECTED_STATUS = 421;
 
     private static final String API_PREFIX = "/v3.6";
     private static final String ACCOUNTS_PREFIX = "/accounts";
@@ -98,6 +103,10 @@ public final class FakeLiveChat extends FakePlatformServer {
     // Guarded by lock: the model, and the webhooks it produced during the current call.
     private final LiveChatPlatform platform;
     private final List<Webhook> outbox = new ArrayList<>();
+    /** The license's data-center region when a test set one: Customer API calls must name it in X-Region. */
+    private String region;
+    /** The X-Region (null: none) of each Customer API call refused as misdirected. */
+    private final List<String> misdirected = new ArrayList<>();
 
     private FakeLiveChat() throws IOException {
         super("fake-livechat", FAULTABLE_METHODS, WEBHOOK_TIMEOUT);
@@ -205,6 +214,19 @@ public final class FakeLiveChat extends FakePlatformServer {
         }
     }
 
+    /**
+     * Serves the license in {@code region} from now on (null, the default: accepts every call wherever it is
+     * sent): a Customer API call without {@code X-Region: <region>}, or with another one, is answered 421
+     * {@code misdirected_request} naming the region, as LiveChat answers a call that reached another region's
+     * servers. Such a call changes nothing and is not counted (see {@link #misdirected}). Tokens keep their
+     * {@code dal:} prefix, so another region models a license whose tokens name the wrong one.
+     */
+    public void region(String region) {
+        synchronized (lock) {
+            this.region = region;
+        }
+    }
+
     // ---------------------------------------------------------------- fault injection
 
     /**
@@ -240,6 +262,13 @@ public final class FakeLiveChat extends FakePlatformServer {
     }
 
     // ---------------------------------------------------------------- inspection
+
+    /** The X-Region of each Customer API call refused as misdirected, oldest first; null where the call sent none. */
+    public List<String> misdirected() {
+        synchronized (lock) {
+            return new ArrayList<>(misdirected);
+        }
+    }
 
     /**
      * Webhooks registered now, in registration order, as list_webhooks returns them:
@@ -300,6 +329,8 @@ public final class FakeLiveChat extends FakePlatformServer {
         synchronized (lock) {
             resetServer();
             platform.reset();
+            region = null;
+            misdirected.clear();
         }
     }
 
@@ -342,6 +373,9 @@ public final class FakeLiveChat extends FakePlatformServer {
         String organizationId = request.query().get("organization_id");
         Checkpoint checkpoint = checked -> accept(operation, request, checked);
         synchronized (lock) {
+            if (CUSTOMER_METHODS.contains(operation)) {
+                refuseOtherRegions(request.headers().get("x-region"));
+            }
             outbox.clear();
             JsonNode response;
             try {
@@ -362,6 +396,16 @@ public final class FakeLiveChat extends FakePlatformServer {
             }
             // Customer calls' webhooks go out after the response, as the real service sends them.
             return Reply.json(200, response, asyncDelivery(List.copyOf(outbox)));
+        }
+    }
+
+    /** LiveChat's answer to a call sent to another region than the license's (reference §1). Call with the lock held. */
+    private void refuseOtherRegions(String sentRegion) {
+        if (region != null && !region.equals(sentRegion)) {
+            misdirected.add(sentRegion);
+            ObjectNode body = errorBody(MISDIRECTED_ERROR_TYPE);
+            ((ObjectNode) body.get("error")).put("message", "Wrong region").putObject("data").put("region", region);
+            throw new ApiError(MISDIRECTED_STATUS, body);
         }
     }
 

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,35 @@ class FakeLiveChatSelfTest {
 
         fake.expireCustomerTokens();
         assertEquals("authentication", call("list_chats", token, "{}").errorType());
+    }
+
+    @Test
+    void aLicenseInARegionRefusesCallsWithoutItsXRegionAsMisdirected() throws Exception {
+        String token = customerToken();
+        assertEquals(200, callInRegion(token, null).status()); // by default, any region or none
+        fake.region("fra");
+
+        for (String sent : new String[] {null, "dal"}) {
+            Answer refused = callInRegion(token, sent);
+            assertEquals(421, refused.status());
+            assertEquals("{\"error\":{\"type\":\"misdirected_request\",\"message\":\"Wrong region\","
+                    + "\"data\":{\"region\":\"fra\"}}}", refused.body().toString());
+        }
+        assertEquals(200, callInRegion(token, "fra").status());
+        assertEquals(Arrays.asList(null, "dal"), fake.misdirected());
+        assertEquals(2, fake.count("list_chats")); // the refused calls are not counted
+        assertEquals(200, grant(AGENT_TOKEN, null).status()); // the accounts service answers from every region
+
+        fake.reset();
+        assertEquals(200, callInRegion(customerToken(), null).status());
+        assertTrue(fake.misdirected().isEmpty());
+    }
+
+    private static Answer callInRegion(String token, String region) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(customerUrl("list_chats")))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        return send((region == null ? request : request.header("X-Region", region)).build());
     }
 
     @Test
