@@ -17,9 +17,15 @@ import java.util.stream.Stream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -40,6 +46,9 @@ import io.handoff.gateway.support.GatewayClient.Response;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HandoffGatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
+// the region tests first: a region LiveChat named stays with the gateway (the default fake accepts it)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class LiveChatRelayScenarios {
 
     static final String API_KEY = "relay-bot-key";
@@ -155,6 +164,57 @@ abstract class LiveChatRelayScenarios {
         assertThat(again).isEqualTo(chat);
         assertThat(LIVECHAT.isActive(chat)).isTrue();
         assertThat(state(id)).isEqualTo("WAITING");
+    }
+
+    @Test
+    @Order(1)
+    void aLicenseThatWantsItsRegionGetsTheCustomerTokensOnEveryCall() {
+        LIVECHAT.region("dal"); // the fake's customer tokens are dal:cust-<n>
+        String id = newConversationId();
+
+        String chat = startHandoff(id, Map.of("firstMessage", "I need a human"));
+        assertThat(bot.say(id, "m1", "my order is 98765").status()).isEqualTo(202);
+        awaitDelivered(id);
+
+        assertThat(texts(chat)).containsExactly("I need a human", "my order is 98765");
+        assertThat(LIVECHAT.misdirected()).isEmpty();
+        for (String method : List.of("start_chat", "send_event")) {
+            assertThat(LIVECHAT.headers(method)).as(method).isNotEmpty()
+                    .allSatisfy(headers -> assertThat(headers).containsEntry("x-region", "dal"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aCallToTheWrongRegionIsTriedAgainAtOnceInTheOneLiveChatNamesWhichLaterCallsSend(CapturedOutput output) {
+        LIVECHAT.region("fra"); // the license is elsewhere than its tokens say
+        String id = newConversationId();
+
+        String chat = startHandoff(id, Map.of("firstMessage", "hello from Frankfurt"));
+        assertThat(LIVECHAT.misdirected()).containsExactly("dal"); // the handoff's first call, with the token's region
+        assertThat(bot.say(id, "m1", "still there?").status()).isEqualTo(202);
+        awaitDelivered(id);
+
+        assertThat(texts(chat)).containsExactly("hello from Frankfurt", "still there?");
+        assertThat(LIVECHAT.misdirected()).containsExactly("dal");
+        for (String method : List.of("start_chat", "send_event")) {
+            assertThat(LIVECHAT.headers(method)).as(method).isNotEmpty()
+                    .allSatisfy(headers -> assertThat(headers).containsEntry("x-region", "fra"));
+        }
+
+        // the client-message queue's calls too: misdirected once, tried again at once, not after a backoff
+        LIVECHAT.region("fra-a");
+        assertThat(bot.say(id, "m2", "and now?").status()).isEqualTo(202);
+        awaitDelivered(id);
+
+        assertThat(texts(chat)).containsExactly("hello from Frankfurt", "still there?", "and now?");
+        assertThat(LIVECHAT.misdirected()).containsExactly("dal", "fra");
+        assertThat(LIVECHAT.headers("send_event")).last()
+                .satisfies(headers -> assertThat(headers).containsEntry("x-region", "fra-a"));
+        assertThat(output.getAll().lines().filter(line -> line.contains(id) && line.contains("not delivered"))).isEmpty();
+        assertThat(output.getAll().lines().filter(line -> line.contains("its calls send X-Region: fra "))).hasSize(1);
+        assertThat(output.getAll().lines().filter(line -> line.contains("its calls send X-Region: fra-a "))).hasSize(1);
+        assertThat(output.getAll()).doesNotContain("dal:cust-");
     }
 
     @Test

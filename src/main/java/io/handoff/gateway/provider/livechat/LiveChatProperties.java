@@ -25,5 +25,8 @@ public record LiveChatProperties(
         /* resume_chat error types meaning "the chat is still active": the handoff then posts into it */
         @DefaultValue("chat_already_active") List<String> chatActiveErrorTypes,
         /* a switch to a destination whose group was seen accepting chats this recently skips list_group_statuses */
-        @DefaultValue("10s") Duration availabilityTtl) {
+        @DefaultValue("10s") Duration availabilityTtl,
+        /* Customer Chat API calls send X-Region (the token's data-center prefix, or the region LiveChat named in a
+           misdirected_request), as LiveChat's SDKs do; whether LiveChat still needs it is unverified */
+        @DefaultValue("true") boolean regionHeader) {
 }

@@ -18,7 +18,8 @@ import io.handoff.gateway.provider.ProviderTransientException;
 /**
  * Reads what a LiveChat endpoint answered. Success becomes a Map body; an error becomes the exception
  * the retry policies act on (provider-retry, livechat-reauth in error-handling.yaml): transient ones are retried with
- * backoff, {@code authentication} once with fresh tokens, the rest reported to the bot as 502.
+ * backoff, {@code authentication} once with fresh tokens, {@code misdirected_request} once in the region it names
+ * ({@link LiveChatRegions}), the rest reported to the bot as 502.
  */
 @Component("livechatResponses")
 public class LiveChatResponses {
@@ -29,9 +30,11 @@ public class LiveChatResponses {
     static final Set<String> UNAVAILABLE = Set.of("too_many_requests", "service_unavailable", "request_timeout");
 
     private final ObjectMapper json;
+    private final LiveChatRegions regions;
 
-    public LiveChatResponses(ObjectMapper json) {
+    public LiveChatResponses(ObjectMapper json, LiveChatRegions regions) {
         this.json = json;
+        this.regions = regions;
     }
 
     /**
@@ -46,7 +49,13 @@ public class LiveChatResponses {
         String text = exchange.getMessage().getBody(String.class);
         // the response's headers must not travel on; the retry count must, until the call succeeds
         exchange.getMessage().removeHeaders("*", "CamelRedelivery*");
-        Object answer = interpret(status, text, accepted);
+        Object answer;
+        try {
+            answer = interpret(status, text, accepted);
+        } catch (LiveChatMisdirectedException misdirected) {
+            regions.regionNamed(exchange.getProperty("livechatOrganizationId", String.class), misdirected.region());
+            throw misdirected;
+        }
         answered(exchange);
         return answer;
     }
@@ -66,6 +75,11 @@ public class LiveChatResponses {
         String message = errorMessage(body);
         if (type != null && accepted != null && Arrays.asList(accepted.split(",")).contains(type)) {
             return body;
+        }
+        String namedRegion = LiveChatRegions.MISDIRECTED.equals(type)
+                ? LiveChatRegions.asRegion(errorData(body).get("region")) : null;
+        if (namedRegion != null) {
+            throw new LiveChatMisdirectedException(status, message, namedRegion);
         }
         if ("authentication".equals(type) || status == 401) {
             throw new ProviderAuthenticationException("LiveChat", status, type, message);
@@ -107,6 +121,10 @@ public class LiveChatResponses {
             return type;
         }
         return body.get("error") instanceof String type ? type : null;
+    }
+
+    private static Map<?, ?> errorData(Map<String, Object> body) {
+        return body.get("error") instanceof Map<?, ?> error && error.get("data") instanceof Map<?, ?> data ? data : Map.of();
     }
 
     private static String errorMessage(Map<String, Object> body) {

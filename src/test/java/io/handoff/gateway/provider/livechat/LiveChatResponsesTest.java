@@ -24,7 +24,7 @@ import io.handoff.gateway.provider.ProviderTransientException;
  */
 class LiveChatResponsesTest {
 
-    final LiveChatResponses responses = new LiveChatResponses(new ObjectMapper());
+    final LiveChatResponses responses = new LiveChatResponses(new ObjectMapper(), LiveChatRegionsTest.regions(Map.of()));
 
     enum Outcome { AUTH, TRANSIENT_UNAVAILABLE, TRANSIENT_FAILING, PERMANENT }
 
@@ -76,6 +76,7 @@ class LiveChatResponsesTest {
                 Arguments.of("group_offline", 400, Outcome.PERMANENT),
                 Arguments.of("group_unavailable", 400, Outcome.PERMANENT),
                 Arguments.of("license_expired", 402, Outcome.PERMANENT),
+                Arguments.of("misdirected_request", 421, Outcome.PERMANENT), // naming no region: nothing to try instead
                 Arguments.of("some_new_type", 422, Outcome.PERMANENT));
     }
 
@@ -129,6 +130,22 @@ class LiveChatResponsesTest {
         assertThat(outcomeOf(rfc6749)).isEqualTo(Outcome.AUTH);
 
         assertThat(outcomeOf(thrown(400, "{\"error\": \"authentication\"}", null))).isEqualTo(Outcome.AUTH);
+    }
+
+    @Test
+    void aMisdirectedRequestNamingARegionIsItsOwnKind() {
+        String body = "{\"error\":{\"type\":\"misdirected_request\",\"message\":\"Wrong region\","
+                + "\"data\":{\"region\":\"dal\"}}}";
+
+        ProviderException e = thrown(421, body, null);
+
+        assertThat(e).isInstanceOf(LiveChatMisdirectedException.class);
+        assertThat(((LiveChatMisdirectedException) e).region()).isEqualTo("dal");
+        assertThat(outcomeOf(e)).isEqualTo(Outcome.PERMANENT); // tried once in that region (livechat-reauth), not with backoff
+        assertThat(e.getMessage()).isEqualTo("LiveChat answered 421 misdirected_request: Wrong region");
+        // what is no region name is never sent as one
+        String notARegion = body.replace("\"dal\"", "\"dal\\r\\nX: 1\"");
+        assertThat(thrown(421, notARegion, null)).isNotInstanceOf(LiveChatMisdirectedException.class);
     }
 
     @Test
