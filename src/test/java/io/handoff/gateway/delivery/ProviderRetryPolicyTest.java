@@ -28,14 +28,17 @@ class ProviderRetryPolicyTest {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> onException(String configurationId) throws IOException {
+    /** The one handler of the route configuration that names {@code exception}. */
+    static Map<String, Object> onException(String configurationId, String exception) throws IOException {
         List<Map<String, Object>> configurations = load("routes/error-handling.camel.yaml");
         Map<String, Object> configuration = configurations.stream()
                 .map(c -> (Map<String, Object>) c.get("routeConfiguration"))
                 .filter(c -> configurationId.equals(c.get("id"))).findFirst().orElseThrow();
-        List<Map<String, Object>> handlers = (List<Map<String, Object>>) configuration.get("onException");
-        assertThat(handlers).hasSize(1);
-        return (Map<String, Object>) handlers.get(0).get("onException");
+        List<Map<String, Object>> handlers = ((List<Map<String, Object>>) configuration.get("onException")).stream()
+                .map(h -> (Map<String, Object>) h.get("onException"))
+                .filter(h -> ((List<String>) h.get("exception")).contains(exception)).toList();
+        assertThat(handlers).as(configurationId + " handlers of " + exception).hasSize(1);
+        return handlers.get(0);
     }
 
     @SuppressWarnings("unchecked")
@@ -68,7 +71,7 @@ class ProviderRetryPolicyTest {
     @Test
     @SuppressWarnings("unchecked")
     void transientFailuresAreRetriedWithTheHandoffRetrySettings() throws IOException {
-        Map<String, Object> handler = onException("provider-retry");
+        Map<String, Object> handler = onException("provider-retry", "java.io.IOException");
 
         assertThat((List<String>) handler.get("exception")).containsExactlyInAnyOrder(
                 "io.handoff.gateway.provider.ProviderTransientException", "java.io.IOException");
@@ -101,11 +104,26 @@ class ProviderRetryPolicyTest {
     @Test
     @SuppressWarnings("unchecked")
     void aRefusedLiveChatTokenIsRetriedOnceAtOnceAfterReauthentication() throws IOException {
-        Map<String, Object> handler = onException("livechat-reauth");
+        for (String configuration : List.of("livechat-reauth", "livechat-reauth-queued")) {
+            Map<String, Object> handler = onException(configuration, "io.handoff.gateway.provider.ProviderAuthenticationException");
 
-        assertThat((List<String>) handler.get("exception")).containsExactly("io.handoff.gateway.provider.ProviderAuthenticationException");
-        assertThat((Map<String, Object>) handler.get("redeliveryPolicy")).containsEntry("maximumRedeliveries", 1)
-                .containsEntry("redeliveryDelay", 0);
-        assertThat(handler).containsEntry("onRedeliveryRef", "livechatReauthenticate");
+            assertThat((List<String>) handler.get("exception")).as(configuration).hasSize(1);
+            assertThat((Map<String, Object>) handler.get("redeliveryPolicy")).as(configuration)
+                    .containsEntry("maximumRedeliveries", 1).containsEntry("redeliveryDelay", 0);
+            assertThat(handler).as(configuration).containsEntry("onRedeliveryRef", "livechatReauthenticate");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCallToTheWrongLiveChatRegionIsRetriedOnceAtOnceOnlyWhenLiveChatNamedAnotherOne() throws IOException {
+        for (String configuration : List.of("livechat-reauth", "livechat-reauth-queued")) {
+            Map<String, Object> handler = onException(configuration, "io.handoff.gateway.provider.livechat.LiveChatMisdirectedException");
+
+            assertThat((List<String>) handler.get("exception")).as(configuration).hasSize(1);
+            assertThat((Map<String, Object>) handler.get("redeliveryPolicy")).as(configuration)
+                    .containsEntry("maximumRedeliveries", 1).containsEntry("redeliveryDelay", 0);
+            assertThat(handler.get("onWhen").toString()).as(configuration).contains("livechatRegions", "namedAnotherRegion");
+        }
     }
 }
