@@ -102,28 +102,31 @@ class ProviderRetryPolicyTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aRefusedLiveChatTokenIsRetriedOnceAtOnceAfterReauthentication() throws IOException {
-        for (String configuration : List.of("livechat-reauth", "livechat-reauth-queued")) {
-            Map<String, Object> handler = onException(configuration, "io.handoff.gateway.provider.ProviderAuthenticationException");
-
-            assertThat((List<String>) handler.get("exception")).as(configuration).hasSize(1);
-            assertThat((Map<String, Object>) handler.get("redeliveryPolicy")).as(configuration)
-                    .containsEntry("maximumRedeliveries", 1).containsEntry("redeliveryDelay", 0);
+        for (String configuration : LIVECHAT_CONFIGURATIONS) {
+            Map<String, Object> handler = oneRetryAtOnce(configuration, "io.handoff.gateway.provider.ProviderAuthenticationException");
             assertThat(handler).as(configuration).containsEntry("onRedeliveryRef", "livechatReauthenticate");
         }
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aCallToTheWrongLiveChatRegionIsRetriedOnceAtOnceOnlyWhenLiveChatNamedAnotherOne() throws IOException {
-        for (String configuration : List.of("livechat-reauth", "livechat-reauth-queued")) {
-            Map<String, Object> handler = onException(configuration, "io.handoff.gateway.provider.livechat.LiveChatMisdirectedException");
-
-            assertThat((List<String>) handler.get("exception")).as(configuration).hasSize(1);
-            assertThat((Map<String, Object>) handler.get("redeliveryPolicy")).as(configuration)
-                    .containsEntry("maximumRedeliveries", 1).containsEntry("redeliveryDelay", 0);
+        for (String configuration : LIVECHAT_CONFIGURATIONS) {
+            Map<String, Object> handler = oneRetryAtOnce(configuration, "io.handoff.gateway.provider.livechat.LiveChatMisdirectedException");
             assertThat(handler.get("onWhen").toString()).as(configuration).contains("livechatRegions", "namedAnotherRegion");
         }
+    }
+
+    /** The LiveChat flow routes' configurations: the bot's calls, and the client-message queue's. */
+    static final List<String> LIVECHAT_CONFIGURATIONS = List.of("livechat-reauth", "livechat-reauth-queued");
+
+    /** The configuration's handler of {@code exception} alone, which tries the call once more, at once. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> oneRetryAtOnce(String configuration, String exception) throws IOException {
+        Map<String, Object> handler = onException(configuration, exception);
+        assertThat((List<String>) handler.get("exception")).as(configuration).hasSize(1);
+        assertThat((Map<String, Object>) handler.get("redeliveryPolicy")).as(configuration)
+                .containsEntry("maximumRedeliveries", 1).containsEntry("redeliveryDelay", 0);
+        return handler;
     }
 }
