@@ -25,6 +25,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,6 +82,8 @@ abstract class LiveChatHandoffScenarios {
     TestClock clock;
     @Autowired
     LiveChatProperties livechatConfig;
+    @Autowired
+    JdbcTemplate jdbc;
     GatewayClient bot;
 
     @BeforeEach
@@ -385,14 +388,38 @@ abstract class LiveChatHandoffScenarios {
     }
 
     @Test
-    void aStartChatWhoseAnswerWasLostDoesNotLockTheCustomerOutOfItsChat() {
+    void aStartChatWhoseAnswerWasLostIsFoundByTheRetryAndTheHandoffGoesOnInItsChat() {
         String id = newConversationId();
         LIVECHAT.loseAnswerNext("start_chat", 1); // LiveChat opened the chat; the answer never arrived
 
-        Response first = handoff(id, Map.of("firstMessage", "I need a human"));
-        // the redelivered start_chat meets LiveChat's one chat per customer: this switch fails...
-        assertThat(first.status()).as(first.text()).isEqualTo(502);
+        // the redelivered start_chat meets LiveChat's one chat per customer; the chat it lists holds this
+        // switch's first event, so it is this handoff's chat
+        Response answer = handoff(id, Map.of("firstMessage", "I need a human"));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        String chat = answer.json().path("providerChatId").asText();
         assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+        assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+        assertThat(LIVECHAT.count("get_chat")).isEqualTo(1);
+        assertThat(LIVECHAT.isActive(chat)).isTrue();
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).containsOnlyOnce("I need a human");
+        assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("WAITING");
+
+        // a customer whose chat is known is not looked up again
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        assertThat(handoff(id, Map.of("firstMessage", "once more")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+    }
+
+    @Test
+    void aStartChatWhoseAnswersAreAllLostDoesNotLockTheCustomerOutOfItsChat() {
+        String id = newConversationId();
+        LIVECHAT.loseAnswerNext("start_chat", 4); // the first opened the chat; every retry's answer is lost too
+
+        Response first = handoff(id, Map.of("firstMessage", "I need a human"));
+        // no answer came back at all: this switch fails...
+        assertThat(first.status()).as(first.text()).isEqualTo(503);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(4);
         assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("BOT");
 
         // ...and the next one finds the chat the lost answer opened, and goes on in it
@@ -400,7 +427,7 @@ abstract class LiveChatHandoffScenarios {
         assertThat(again.status()).as(again.text()).isEqualTo(201);
         String chat = again.json().path("providerChatId").asText();
         assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
-        assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
+        assertThat(LIVECHAT.count("start_chat")).isEqualTo(4);
         assertThat(LIVECHAT.isActive(chat)).isTrue();
         assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText())
                 .containsSubsequence("I need a human", "still there?");
@@ -409,6 +436,29 @@ abstract class LiveChatHandoffScenarios {
         assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
         assertThat(handoff(id, Map.of("firstMessage", "once more")).status()).isEqualTo(201);
         assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+    }
+
+    @Test
+    void aCustomerWithAChatTheGatewayDoesNotKnowGetsTheRefusalAndTheNextSwitchResumesIt() {
+        String id = newConversationId();
+        Response first = handoff(id, Map.of("firstMessage", "first"));
+        String chat = first.json().path("providerChatId").asText();
+        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        // the gateway lost what it knew of the customer's chat (a restored backup, say)
+        jdbc.update("update provider_account set chat_id = null where conversation_id = ?", id);
+
+        // LiveChat refuses a second chat; the one it lists holds no event of this switch: the refusal is reported
+        Response refused = handoff(id, Map.of("firstMessage", "second"));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(502);
+        assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+        assertThat(LIVECHAT.count("get_chat")).isEqualTo(1);
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).doesNotContain("second");
+
+        // the chat list_chats found is kept: the next switch resumes it
+        assertThat(handoff(id, Map.of("firstMessage", "third")).status()).isEqualTo(201);
+        assertThat(LIVECHAT.count("resume_chat")).isEqualTo(1);
+        assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).contains("third");
     }
 
     @Test

@@ -151,6 +151,44 @@ public class LiveChatPayloads {
         return chatId;
     }
 
+    /** start_chat errors answered as a body: groups_offline (a 409) and "the customer has a chat already". */
+    public String csvAcceptedStartErrors() {
+        return String.join(",", config.chatLimitErrorTypes()) + ",groups_offline";
+    }
+
+    /** Whether start_chat was refused as if the customer had a chat already (handoff.livechat.chat-limit-error-types). */
+    public boolean chatLimitReached(Map<String, Object> startChatAnswer) {
+        String type = LiveChatResponses.errorTypeOf(startChatAnswer);
+        return type != null && config.chatLimitErrorTypes().contains(type);
+    }
+
+    /** {@code get_chat} of the customer's chat that list_chats found; none: the start's refusal stands. */
+    public Map<String, Object> getChat(String chatId, Map<String, Object> startRefusal) {
+        if (chatId == null) {
+            throw LiveChatResponses.refusal(startRefusal);
+        }
+        return Map.of("chat_id", chatId);
+    }
+
+    /**
+     * The answer start_chat would have given an earlier attempt of this switch, whose answer was lost: the chat
+     * ({@code chat_id}, {@code thread_id}), when its latest thread is active and holds this switch's first event
+     * (by its custom_id, which names the switch). Otherwise the start's refusal stands.
+     */
+    public Map<String, Object> openedByEarlierAttempt(Handoff handoff, String exchangeId, Map<String, Object> getChatAnswer,
+                                                      Map<String, Object> startRefusal) {
+        List<Map<String, Object>> ours = initialEvents(handoff, exchangeId);
+        if (!ours.isEmpty() && getChatAnswer.get("thread") instanceof Map<?, ?> thread && Boolean.TRUE.equals(thread.get("active"))
+                && thread.get("events") instanceof List<?> events && thread.get("id") instanceof String threadId
+                && events.stream().anyMatch(e -> e instanceof Map<?, ?> event
+                        && ours.get(0).get("custom_id").equals(event.get("custom_id")))) {
+            log.info("conversation={} a start_chat of this switch whose answer was lost opened chat {}: taken as the handoff's",
+                    handoff.conversationId(), getChatAnswer.get("id"));
+            return Map.of("chat_id", getChatAnswer.get("id"), "thread_id", threadId);
+        }
+        throw LiveChatResponses.refusal(startRefusal);
+    }
+
     /** resume_chat errors answered as a body: "still active" (the handoff posts into the chat) and groups_offline (a 409). */
     public String csvAcceptedResumeErrors() {
         return String.join(",", config.chatActiveErrorTypes()) + ",groups_offline";

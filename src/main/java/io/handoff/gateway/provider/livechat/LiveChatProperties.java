@@ -24,6 +24,9 @@ public record LiveChatProperties(
         @DefaultValue("5m") Duration tokenRenewBefore,
         /* resume_chat error types meaning "the chat is still active": the handoff then posts into it */
         @DefaultValue("chat_already_active") List<String> chatActiveErrorTypes,
+        /* start_chat error types that may mean "the customer has a chat already" (LiveChat's type is unverified):
+           the handoff then looks for the chat a start of its own whose answer was lost opened */
+        @DefaultValue({"chat_limit_reached", "validation"}) List<String> chatLimitErrorTypes,
         /* a switch to a destination whose group was seen accepting chats this recently skips list_group_statuses */
         @DefaultValue("10s") Duration availabilityTtl,
         /* Customer Chat API calls send X-Region (the token's data-center prefix, or the region LiveChat named in a

@@ -96,6 +96,14 @@ public class LiveChatResponses {
         exchange.getMessage().removeHeaders("CamelRedelivery*");
     }
 
+    /**
+     * An accepted error body the caller could not act on after all, as the failure it would have been. LiveChat
+     * refuses with a 4xx (the status of each type is undocumented, and an accepted body no longer has it).
+     */
+    public static ProviderException refusal(Map<String, Object> errorBody) {
+        return new ProviderException("LiveChat", 400, errorType(errorBody), errorMessage(errorBody), false, false);
+    }
+
     /** The error type of an accepted error body, or null for a success body. */
     public static String errorTypeOf(Map<String, Object> body) {
         return body.containsKey("error") ? errorType(body) : null;
