@@ -1,6 +1,7 @@
 package io.handoff.gateway.livechat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -107,6 +108,12 @@ abstract class LiveChatHandoffScenarios {
 
     Response handoff(String conversationId, Map<String, Object> switchData) {
         return bot.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", conversationId, "switch", switchData)));
+    }
+
+    /** The bot closes the handoff, and the queued close reaches LiveChat: the chat is no longer active. */
+    void closeAndAwaitChatClosed(String conversationId, String chat) {
+        assertThat(bot.post("/api/v1/conversations/" + conversationId + "/close", "").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !LIVECHAT.isActive(chat));
     }
 
     @Test
@@ -405,7 +412,7 @@ abstract class LiveChatHandoffScenarios {
         assertThat(bot.get("/api/v1/conversations/" + id).json().path("state").asText()).isEqualTo("WAITING");
 
         // a customer whose chat is known is not looked up again
-        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        closeAndAwaitChatClosed(id, chat);
         assertThat(handoff(id, Map.of("firstMessage", "once more")).status()).isEqualTo(201);
         assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
         assertThat(LIVECHAT.count("start_chat")).isEqualTo(2);
@@ -433,9 +440,27 @@ abstract class LiveChatHandoffScenarios {
                 .containsSubsequence("I need a human", "still there?");
 
         // a customer whose start was answered is not looked up again
-        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        closeAndAwaitChatClosed(id, chat);
         assertThat(handoff(id, Map.of("firstMessage", "once more")).status()).isEqualTo(201);
         assertThat(LIVECHAT.count("list_chats")).isEqualTo(1);
+    }
+
+    @Test
+    void aTranscriptPostedIntoAStillActiveChatStopsAtAFailedEventAndLeavesNoHole() {
+        String id = newConversationId();
+        LIVECHAT.loseAnswerNext("start_chat", 4); // the chat is open, and the gateway does not know it yet
+        assertThat(handoff(id, Map.of("firstMessage", "first")).status()).isEqualTo(503);
+
+        // the next switch finds the chat still active and posts its transcript into it; LiveChat refuses the first line
+        LIVECHAT.failNext("send_event", 1, 400, "validation");
+        Response refused = bot.post("/api/v1/handoffs", GatewayClient.json(Map.of("conversationId", id,
+                "switch", Map.of("firstMessage", "third", "sendMessagesToOperator", true, "sendMessageHistoryAmount", 2),
+                "history", List.of(Map.of("from", "client", "text", "one"), Map.of("from", "client", "text", "two")))));
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(502);
+        assertThat(LIVECHAT.count("send_event")).isEqualTo(1); // not the lines after the refused one
+        String chat = jdbc.queryForObject("select chat_id from provider_account where conversation_id = ?", String.class, id);
+        assertThat(LIVECHAT.eventsOf(chat)).extracting(e -> e.path("text").asText()).doesNotContain("two", "third");
     }
 
     @Test
@@ -443,7 +468,7 @@ abstract class LiveChatHandoffScenarios {
         String id = newConversationId();
         Response first = handoff(id, Map.of("firstMessage", "first"));
         String chat = first.json().path("providerChatId").asText();
-        assertThat(bot.post("/api/v1/conversations/" + id + "/close", "").status()).isEqualTo(200);
+        closeAndAwaitChatClosed(id, chat);
         // the gateway lost what it knew of the customer's chat (a restored backup, say)
         jdbc.update("update provider_account set chat_id = null where conversation_id = ?", id);
 
