@@ -18,13 +18,13 @@ public class LiveChatRelay {
 
     /**
      * {@code send_event} bodies for the client's message, in order, less those the chat already has
-     * ({@code customIdsInChat}, null when not looked up). A file (already uploaded) is one event; a text longer
+     * ({@code eventsInChat}, null when not looked up). A file (already uploaded) is one event; a text longer
      * than one event takes goes in pieces, each with a custom_id of its own ({@link #pieceCustomId}).
      */
-    public List<Map<String, Object>> clientEvents(ClientTurn turn, String uploadedFileUrl, Set<String> customIdsInChat) {
+    public List<Map<String, Object>> clientEvents(ClientTurn turn, String uploadedFileUrl, Set<String> eventsInChat) {
         ClientMessage message = turn.message();
         if (!message.isFile()) {
-            return unsent(turn, textEvents(turn, message.text()), customIdsInChat);
+            return unsent(turn, textEvents(turn, message.text()), eventsInChat);
         }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", "file");
@@ -33,7 +33,7 @@ public class LiveChatRelay {
             event.put("alternative_text", message.file().name());
         }
         event.put("custom_id", customId(turn));
-        return unsent(turn, List.of(event), customIdsInChat);
+        return unsent(turn, List.of(event), eventsInChat);
     }
 
     /**
@@ -41,8 +41,8 @@ public class LiveChatRelay {
      * text, less those the chat already has. A chat closes once, so its id makes custom_ids that stay the same
      * when the queue tries the close again.
      */
-    public List<Map<String, Object>> closingEvents(ClientTurn turn, Set<String> customIdsInChat) {
-        return unsent(turn, textEvents(turn, turn.closingText()), customIdsInChat);
+    public List<Map<String, Object>> closingEvents(ClientTurn turn, Set<String> eventsInChat) {
+        return unsent(turn, textEvents(turn, turn.closingText()), eventsInChat);
     }
 
     private static List<Map<String, Object>> textEvents(ClientTurn turn, String text) {
@@ -51,9 +51,9 @@ public class LiveChatRelay {
     }
 
     private static List<Map<String, Object>> unsent(ClientTurn turn, List<Map<String, Object>> events,
-                                                    Set<String> customIdsInChat) {
+                                                    Set<String> eventsInChat) {
         return events.stream()
-                .filter(event -> customIdsInChat == null || !customIdsInChat.contains(event.get("custom_id")))
+                .filter(event -> eventsInChat == null || !eventsInChat.contains(eventKey(event)))
                 .map(event -> Map.<String, Object>of("chat_id", turn.providerChatId(), "event", event))
                 .toList();
     }
@@ -75,17 +75,30 @@ public class LiveChatRelay {
         return Map.of("chat_id", turn.providerChatId());
     }
 
-    /** The custom_ids of the chat's latest thread's events, from {@code get_chat}: what LiveChat already has. */
-    public Set<String> customIdsInChat(Map<String, Object> getChatAnswer) {
-        Set<String> customIds = new HashSet<>();
+    /**
+     * The chat's latest thread's events that carry a custom_id, from {@code get_chat}: what LiveChat already has,
+     * each as its {@link #eventKey}.
+     */
+    public Set<String> eventsInChat(Map<String, Object> getChatAnswer) {
+        Set<String> keys = new HashSet<>();
         if (getChatAnswer.get("thread") instanceof Map<?, ?> thread && thread.get("events") instanceof List<?> events) {
             events.forEach(event -> {
-                if (event instanceof Map<?, ?> e && e.get("custom_id") instanceof String customId) {
-                    customIds.add(customId);
+                if (event instanceof Map<?, ?> e && e.get("custom_id") instanceof String) {
+                    keys.add(eventKey(e));
                 }
             });
         }
-        return customIds;
+        return keys;
+    }
+
+    /**
+     * An event's custom_id and type, and a message's text (without the white space at its ends, which a platform may
+     * trim): a piece's custom_id ({@code X#2}) could also be the messageId of another of the bot's messages, and the
+     * text tells them apart. Should LiveChat change a text otherwise, the piece is sent again, never lost.
+     */
+    static String eventKey(Map<?, ?> event) {
+        Object text = "message".equals(event.get("type")) && event.get("text") instanceof String t ? t.strip() : "";
+        return event.get("custom_id") + "\n" + event.get("type") + "\n" + text;
     }
 
     /**
@@ -93,8 +106,8 @@ public class LiveChatRelay {
      * answer, and LiveChat does not de-duplicate by itself. (A file's event is known by its custom_id, so no url
      * is needed to tell.)
      */
-    public boolean deliveredBefore(ClientTurn turn, Set<String> customIdsInChat) {
-        return clientEvents(turn, null, customIdsInChat).isEmpty();
+    public boolean deliveredBefore(ClientTurn turn, Set<String> eventsInChat) {
+        return clientEvents(turn, null, eventsInChat).isEmpty();
     }
 
     /**

@@ -50,30 +50,57 @@ class LiveChatRelayPiecesTest {
         assertThat(joinedTexts(events)).isEqualTo(LONG);
     }
 
+    /** What get_chat would tell of a chat holding the events of these send_event bodies (less any other field). */
+    Set<String> inChat(List<Map<String, Object>> sendEvents) {
+        return relay.eventsInChat(Map.of("thread", Map.of("events", sendEvents.stream().map(body -> body.get("event")).toList())));
+    }
+
     @Test
     void aRetrySendsOnlyThePiecesTheChatLacks() {
         ClientTurn turn = turn("m1", LONG);
+        List<Map<String, Object>> all = relay.clientEvents(turn, null, null);
+        Set<String> firstPieceOnly = inChat(List.of(all.get(0), relay.clientEvents(turn("other", "hi"), null, null).get(0)));
 
-        assertThat(customIds(relay.clientEvents(turn, null, Set.of("other", "m1")))).containsExactly("m1#2");
-        assertThat(relay.deliveredBefore(turn, Set.of("m1"))).isFalse();
-        assertThat(relay.deliveredBefore(turn, Set.of("m1", "m1#2"))).isTrue();
-        assertThat(relay.clientEvents(turn, null, Set.of("m1", "m1#2"))).isEmpty();
+        assertThat(customIds(relay.clientEvents(turn, null, firstPieceOnly))).containsExactly("m1#2");
+        assertThat(relay.deliveredBefore(turn, firstPieceOnly)).isFalse();
+        assertThat(relay.deliveredBefore(turn, inChat(all))).isTrue();
+        assertThat(relay.clientEvents(turn, null, inChat(all))).isEmpty();
+    }
+
+    @Test
+    void aBotMessageIdShapedLikeAPieceIsNotTakenForThePiece() {
+        ClientTurn turn = turn("m1", LONG);
+        List<Map<String, Object>> all = relay.clientEvents(turn, null, null);
+        // the bot's own message "m1#2", a different text, is in the chat with the first piece of m1
+        Set<String> chat = inChat(List.of(all.get(0), relay.clientEvents(turn("m1#2", "a message of its own"), null, null).get(0)));
+
+        assertThat(customIds(relay.clientEvents(turn, null, chat))).containsExactly("m1#2");
+        assertThat(joinedTexts(relay.clientEvents(turn, null, chat))).isEqualTo(joinedTexts(List.of(all.get(1))));
+    }
+
+    @Test
+    void aTextTheChatHoldsWithItsEndsTrimmedIsKnownAsSent() {
+        ClientTurn turn = turn("m1", "  hello \n");
+        Map<String, Object> trimmed = Map.of("type", "message", "custom_id", "m1", "text", "hello");
+
+        assertThat(relay.deliveredBefore(turn, relay.eventsInChat(Map.of("thread", Map.of("events", List.of(trimmed)))))).isTrue();
     }
 
     @Test
     void theLastWordsPiecesAreNamedByTheChat() {
         ClientTurn close = turn("m1", null).withClosingText(LONG).asClose();
+        List<Map<String, Object>> all = relay.closingEvents(close, null);
 
-        assertThat(customIds(relay.closingEvents(close, null))).containsExactly("close:CH1", "close:CH1#2");
-        assertThat(customIds(relay.closingEvents(close, Set.of("close:CH1")))).containsExactly("close:CH1#2");
+        assertThat(customIds(all)).containsExactly("close:CH1", "close:CH1#2");
+        assertThat(customIds(relay.closingEvents(close, inChat(List.of(all.get(0)))))).containsExactly("close:CH1#2");
     }
 
     @Test
-    void theChatsCustomIdsComeFromGetChatsLatestThread() {
+    void theChatsEventsComeFromGetChatsLatestThread() {
         Map<String, Object> getChat = Map.of("thread", Map.of("events", List.of(
-                Map.of("type", "message", "custom_id", "m1"), Map.of("type", "message"), "not an event")));
+                Map.of("type", "message", "custom_id", "m1", "text", "hi"), Map.of("type", "message"), "not an event")));
 
-        assertThat(relay.customIdsInChat(getChat)).containsExactly("m1");
-        assertThat(relay.customIdsInChat(Map.of())).isEmpty();
+        assertThat(relay.eventsInChat(getChat)).containsExactly(LiveChatRelay.eventKey(Map.of("type", "message", "custom_id", "m1", "text", "hi")));
+        assertThat(relay.eventsInChat(Map.of())).isEmpty();
     }
 }
