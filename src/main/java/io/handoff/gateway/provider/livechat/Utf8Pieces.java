@@ -24,6 +24,9 @@ final class Utf8Pieces {
         if (maxBytes < MAX_CODE_POINT_BYTES) {
             throw new IllegalArgumentException("a piece must hold any code point: " + maxBytes + " bytes");
         }
+        if (!text.isEmpty() && text.length() <= maxBytes / 3) {
+            return List.of(text); // a UTF-16 char is at most 3 bytes of UTF-8 (a pair, 4): most messages, not scanned
+        }
         List<String> pieces = new ArrayList<>();
         int start = 0;
         while (start < text.length()) {

@@ -33,7 +33,7 @@ class LiveChatRegionsTest {
 
     @ParameterizedTest(name = "[{index}] {0} -> {1}")
     @CsvSource(nullValues = "none", value = {
-            "dal:test_SZhSSbShcZxrv580FA, dal",
+            "dal:not-a-token, dal",
             "fra:abc, fra",
             "fra-a:abc, fra-a",
             "us-south1:abc:def, us-south1",    // the first colon ends the prefix
