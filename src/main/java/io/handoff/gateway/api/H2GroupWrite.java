@@ -29,7 +29,8 @@ public class H2GroupWrite {
 
     static final Duration SAVE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final MVStore store;
+    private final DataSource dataSource;
+    private volatile MVStore store; // the open database's: H2 opens a new one after every connection closed
     private final Object lock = new Object();
     private long asked;     // callers so far; each committed what it acknowledges before asking
     private long written;   // callers whose commits are in the file
@@ -37,6 +38,7 @@ public class H2GroupWrite {
 
     public H2GroupWrite(DataSource dataSource, @Value("${handoff.h2.write-before-answer}") boolean writeBeforeAnswer)
             throws SQLException {
+        this.dataSource = dataSource;
         this.store = writeBeforeAnswer ? h2FileStore(dataSource) : null;
     }
 
@@ -82,6 +84,7 @@ public class H2GroupWrite {
      * those changes (it writes in the background, after taking them): then wait for its chunk to be saved.
      */
     private void writeAndWait() {
+        MVStore store = openStore();
         long version = store.commit(); // the version written, or -1 when nothing was left to write
         long needed = version >= 0 ? version : store.getCurrentVersion();
         long deadline = System.nanoTime() + SAVE_TIMEOUT.toNanos();
@@ -90,6 +93,25 @@ public class H2GroupWrite {
                 throw new IllegalStateException("H2 did not save version " + needed + " within " + SAVE_TIMEOUT);
             }
             LockSupport.parkNanos(50_000); // a background save takes well under a millisecond
+        }
+    }
+
+    /**
+     * H2 closes a database when its last connection closes, and the next connection opens it again with a
+     * store of its own; a closed store's commit writes nothing and returns at once, which would let the
+     * answer leave unwritten.
+     */
+    private MVStore openStore() {
+        MVStore current = store;
+        if (!current.isClosed()) {
+            return current;
+        }
+        try {
+            MVStore reopened = h2FileStore(dataSource);
+            store = reopened;
+            return reopened;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the H2 database could not be opened to write the answer's changes", e);
         }
     }
 

@@ -73,14 +73,21 @@ public class ConversationStore {
         jdbc.update("update conversation set lease_until = 0 where conversation_id = ?", conversationId);
     }
 
-    /** The handoff is open on the provider: the conversation now waits for an operator. */
+    /**
+     * The handoff is open on the provider: the conversation now waits for an operator. The row was made
+     * before the provider was called; if it is not there, the handoff fails rather than answer 201 for a
+     * conversation the gateway does not hold.
+     */
     public void startHandoff(String conversationId, ConversationState state, String destination, String provider,
                              String providerChatId, String providerThreadId, String handoffJson) {
-        jdbc.update("update conversation set state = ?, destination = ?, provider = ?, provider_chat_id = ?, "
+        int updated = jdbc.update("update conversation set state = ?, destination = ?, provider = ?, provider_chat_id = ?, "
                         + "provider_thread_id = ?, operator_id = null, operator_name = null, handoff_json = ?, "
                         + "handoff_no = handoff_no + 1, lease_until = 0, updated_at = ? where conversation_id = ?",
                 state.name(), destination, provider, providerChatId, providerThreadId, handoffJson, clock.millis(),
                 conversationId);
+        if (updated != 1) {
+            throw new IllegalStateException("conversation " + conversationId + " is not in the store: its handoff cannot be recorded");
+        }
     }
 
     /**

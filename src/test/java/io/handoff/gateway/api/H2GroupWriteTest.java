@@ -3,12 +3,14 @@ package io.handoff.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.h2.jdbcx.JdbcDataSource;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,6 +49,26 @@ class H2GroupWriteTest {
             CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             assertThat(store.hasUnsavedChanges()).isFalse();
             assertThat(jdbc.queryForObject("select count(*) from t", Integer.class)).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aDatabaseClosedAndOpenedAgainIsTheOneWritten() throws Exception {
+        // no pool: H2 closes the database when its last connection closes, and the next one opens it anew
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:file:" + Path.of("target", "group-write-" + UUID.randomUUID(), "db").toAbsolutePath()
+                + ";WRITE_DELAY=60000");
+        H2GroupWrite groupWrite;
+        try (Connection first = h2.getConnection()) {
+            first.createStatement().execute("create table t (id int primary key)");
+            groupWrite = new H2GroupWrite(h2, true);
+        }
+        try (Connection again = h2.getConnection()) {
+            again.createStatement().execute("insert into t values (1)");
+            MVStore reopened = H2GroupWrite.h2FileStore(h2);
+            assertThat(reopened.hasUnsavedChanges()).as("H2 keeps the commit in memory").isTrue();
+            groupWrite.writeCommitted();
+            assertThat(reopened.hasUnsavedChanges()).isFalse();
         }
     }
 

@@ -102,7 +102,8 @@ class BundleIT {
                 GatewayClient.json(Map.of("conversationId", "bundle-2", "switch", Map.of("firstMessage", "still there?")))));
         waitUntil(() -> LIVECHAT.count("start_chat") > startChats, Duration.ofSeconds(20), "the handoff reached LiveChat");
         gateway.destroy(); // SIGTERM, as systemd stops it
-        assertThat(inFlight.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
+        Response kept = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(kept.status()).as(() -> kept.text() + "\n" + tail(home)).isEqualTo(201);
         assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("the gateway stopped").isTrue();
 
         // 3. an edited route in routes/ is the one that runs after a restart
@@ -113,7 +114,7 @@ class BundleIT {
                         + "        - setHeader: {name: X-Route-Source, constant: editedInPlace}"));
         gateway = start(home, port, jmxPort);
         Response edited = bot.get("/api/v1/conversations/bundle-2");
-        assertThat(edited.status()).isEqualTo(200);
+        assertThat(edited.status()).as(() -> edited.text() + "\n" + tail(home)).isEqualTo(200);
         assertThat(edited.json().path("state").asText()).isEqualTo("WAITING"); // the H2 file in data/ kept it
         assertThat(header(bot, "/api/v1/conversations/bundle-2", "X-Route-Source")).isEqualTo("editedInPlace");
         gateway.destroy();
