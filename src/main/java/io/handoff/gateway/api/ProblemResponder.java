@@ -15,6 +15,7 @@ import io.handoff.gateway.files.ClientFileRefusedException;
 import io.handoff.gateway.provider.ProviderException;
 import io.handoff.gateway.provider.ProviderNotBuiltException;
 import io.handoff.gateway.provider.WebhookRejectedException;
+import io.handoff.gateway.provider.WebhookTooEarlyException;
 
 /**
  * Turns whatever stopped an exchange into RFC 9457 problem+json for the bot, undoes what the exchange
@@ -36,6 +37,9 @@ public class ProblemResponder implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Throwable cause = unwrapped(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        if (cause instanceof WebhookTooEarlyException early) {
+            cause = ProblemException.handoffStarting(early.conversationId());
+        }
         Map<String, Object> problem = toProblem(cause, exchange);
         int status = (Integer) problem.get("status");
         String type = (String) problem.get("type");

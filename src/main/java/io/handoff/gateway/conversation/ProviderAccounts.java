@@ -38,6 +38,21 @@ public class ProviderAccounts {
         return ids.stream().findFirst();
     }
 
+    /**
+     * The conversation, if any, whose first chat with the provider is being started for one of these users
+     * (a start asked for, not answered yet): how a webhook of a chat not known yet is told apart.
+     */
+    public Optional<String> conversationStartingFirstChat(String provider, List<String> userIds) {
+        for (String userId : userIds) {
+            List<String> ids = jdbc.queryForList("select conversation_id from provider_account where provider = ? "
+                    + "and customer_id = ? and chat_id is null and chat_start_unanswered = true", String.class, provider, userId);
+            if (!ids.isEmpty()) {
+                return Optional.of(ids.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
     public void saveCustomer(String conversationId, String provider, String customerId) {
         if (jdbc.update("update provider_account set customer_id = ? where conversation_id = ? and provider = ?",
                 customerId, conversationId, provider) == 0) {
@@ -56,10 +71,21 @@ public class ProviderAccounts {
                 + "and provider = ?", chatId, conversationId, provider);
     }
 
-    /** A chat is about to be started for a customer without one; until {@link #saveChat}, its answer is outstanding. */
+    /**
+     * A chat is about to be started for a customer without one; until {@link #saveChat}, its answer is outstanding.
+     * A first handoff's customer is granted within the start call, after this mark: its row is made here, and the
+     * grant's {@link #saveCustomer} fills the customer in.
+     */
     public void markChatStart(String conversationId, String provider) {
-        jdbc.update("update provider_account set chat_start_unanswered = true where conversation_id = ? and provider = ?",
-                conversationId, provider);
+        if (jdbc.update("update provider_account set chat_start_unanswered = true where conversation_id = ? and provider = ?",
+                conversationId, provider) == 0) {
+            try {
+                jdbc.update("insert into provider_account (conversation_id, provider, chat_start_unanswered) values (?, ?, true)",
+                        conversationId, provider);
+            } catch (DuplicateKeyException raced) {
+                markChatStart(conversationId, provider);
+            }
+        }
     }
 
     /** Whether a chat start was asked for and never answered: the provider may have opened the chat all the same. */

@@ -8,11 +8,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.handoff.gateway.support.MigratedDatabase;
 
 /**
  * gateway-api.md §3: a {@code requestId} and a {@code messageId} are remembered for at least 24 h (here 48 h, the
@@ -47,10 +47,7 @@ class RetentionTest {
 
     @BeforeEach
     void database() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:retention-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(h2).load().migrate(); // the gateway's own migrations
-        jdbc = new JdbcTemplate(h2);
+        jdbc = MigratedDatabase.inMemory("retention");
         keys = new ProcessedKeys(jdbc, clock);
         requests = new HandoffRequests(jdbc, clock);
     }

@@ -300,6 +300,37 @@ public final class FakeLiveChat extends FakePlatformServer {
         }
     }
 
+    /** The chat started last, if any. */
+    public Optional<String> newestChat() {
+        synchronized (lock) {
+            List<String> ids = platform.chatIds();
+            return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(ids.size() - 1));
+        }
+    }
+
+    /**
+     * Registers a webhook through the Configuration API, as an app or an earlier gateway would; returns its id.
+     * The call counts in {@link #count}.
+     */
+    public String registerWebhook(Map<String, Object> body) {
+        try {
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(apiUrl() + "/configuration/action/register_webhook"))
+                            .header("Authorization", "Bearer " + AGENT_TOKEN).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("register_webhook answered " + answer.statusCode() + ": " + answer.body());
+            }
+            return JSON.readTree(answer.body()).path("id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String entityIdOfChat(String chatId) {
         synchronized (lock) {
             return platform.entityIdOfChat(chatId).orElseThrow(() -> noChat(chatId));

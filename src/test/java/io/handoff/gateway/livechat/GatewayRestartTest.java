@@ -152,10 +152,27 @@ class GatewayRestartTest {
         assertThat(LIVECHAT.registeredWebhooks()).hasSize(4).allSatisfy(webhook -> {
             assertThat(webhook.path("url").asText()).isEqualTo("https://gateway.example.com/webhooks/livechat");
             assertThat(webhook.path("secret_key").asText()).isEqualTo("wh");
+            assertThat(webhook.path("additional_data").toString()).isEqualTo("[\"chat_presence_user_ids\"]");
         });
         assertThat(LIVECHAT.registeredWebhooks()).extracting(w -> w.path("action").asText())
                 .containsExactlyInAnyOrder("incoming_event", "user_added_to_chat", "chat_deactivated", "chat_transferred");
         assertThat(LIVECHAT.count("register_webhook")).isEqualTo(4);
+    }
+
+    @Test
+    void aWebhookRegisteredWithoutTheChatsUsersIsReplaced() throws Exception {
+        // as an earlier version registered it: the gateway cannot tell a first chat's early webhook by it
+        String url = "https://gateway.example.com/webhooks/livechat";
+        String outdated = LIVECHAT.registerWebhook(Map.of("action", "user_added_to_chat", "secret_key", "wh", "url", url,
+                "owner_client_id", FakeLiveChat.CLIENT_ID, "type", "license"));
+        try (ConfigurableApplicationContext gateway = startGateway("--handoff.livechat.public-url=https://gateway.example.com",
+                "--handoff.livechat.webhook-secret=wh")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> LIVECHAT.count("unregister_webhook") == 1);
+        }
+        assertThat(LIVECHAT.registeredWebhooks()).hasSize(4)
+                .noneMatch(webhook -> webhook.path("id").asText().equals(outdated))
+                .allSatisfy(webhook -> assertThat(webhook.path("additional_data").toString()).contains("chat_presence_user_ids"));
+        assertThat(LIVECHAT.count("register_webhook")).isEqualTo(1 + 4); // the outdated one's, then the gateway's
     }
 
     @Test

@@ -471,12 +471,35 @@ abstract class LiveChatRelayScenarios {
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> startHandoff(id, Map.of("firstMessage", "me again")));
         await().atMost(Duration.ofSeconds(5)).until(() -> LIVECHAT.isActive(chat));
         // the operator is quicker than the answer: the gateway cannot take it yet, and keeps nothing of it
-        assertThat(LIVECHAT.agentJoins(chat, AGENT, "Anna")).isEqualTo(503);
+        assertThat(LIVECHAT.agentJoins(chat, AGENT, "Anna")).as(() -> String.valueOf(LIVECHAT.webhooksSent())).isEqualTo(503);
         assertThat(again.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(chat);
 
         assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200); // LiveChat delivers it again
         assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("livechatFinished", "operatorJoined");
         assertThat(state(id)).isEqualTo("OPERATOR");
+    }
+
+    @Test
+    void anOperatorWhoTakesAFirstChatBeforeStartChatsAnswerIsDeliveredAgainAndKept() throws Exception {
+        // ignoreOffline: no availability ask, so the customer is granted within the start call itself
+        for (Map<String, Object> switchData : List.of(Map.<String, Object>of("firstMessage", "hi"),
+                Map.<String, Object>of("firstMessage", "hi", "ignoreOffline", true))) {
+            String id = newConversationId();
+            String before = LIVECHAT.newestChat().orElse(null);
+            LIVECHAT.delayNext("start_chat", 1, Duration.ofSeconds(2)); // LiveChat opens the chat, its answer comes late
+
+            java.util.concurrent.CompletableFuture<String> handoff =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> startHandoff(id, switchData));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !LIVECHAT.newestChat().equals(java.util.Optional.ofNullable(before)));
+            String chat = LIVECHAT.newestChat().orElseThrow();
+            // the operator is quicker than the answer: the gateway does not know the chat yet, but knows its customer
+            assertThat(LIVECHAT.agentJoins(chat, AGENT, "Anna")).as(switchData.toString()).isEqualTo(503);
+            assertThat(handoff.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(chat);
+
+            assertThat(LIVECHAT.resendLastWebhook()).isEqualTo(200); // LiveChat delivers it again
+            assertThat(bot.events(id, 0)).extracting(e -> e.path("type").asText()).containsExactly("operatorJoined");
+            assertThat(state(id)).isEqualTo("OPERATOR");
+        }
     }
 
     @Test

@@ -15,12 +15,14 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.handoff.gateway.conversation.ConversationStore;
 import io.handoff.gateway.conversation.OperatorEvent;
 import io.handoff.gateway.conversation.OperatorWebhook;
 import io.handoff.gateway.conversation.OperatorEvent.Kind;
 import io.handoff.gateway.conversation.ProviderAccounts;
 import io.handoff.gateway.provider.WebhookBodies;
 import io.handoff.gateway.provider.WebhookRejectedException;
+import io.handoff.gateway.provider.WebhookTooEarlyException;
 
 /**
  * LiveChat license webhooks (reference §5.1): the envelope is checked ({@code secret_key}, compared in
@@ -34,12 +36,15 @@ public class LiveChatWebhooks {
 
     private final byte[] secret;
     private final ProviderAccounts accounts;
+    private final ConversationStore conversations;
     private final ObjectMapper json;
 
-    public LiveChatWebhooks(LiveChatProperties properties, ProviderAccounts accounts, ObjectMapper json) {
+    public LiveChatWebhooks(LiveChatProperties properties, ProviderAccounts accounts, ConversationStore conversations,
+                            ObjectMapper json) {
         String configured = properties.webhookSecret();
         this.secret = configured == null || configured.isBlank() ? null : configured.getBytes(StandardCharsets.UTF_8);
         this.accounts = accounts;
+        this.conversations = conversations;
         this.json = json;
         if (secret == null) {
             log.warn("handoff.livechat.webhook-secret is not set: every LiveChat webhook will be refused");
@@ -57,21 +62,50 @@ public class LiveChatWebhooks {
             log.warn("LiveChat webhook {} refused: wrong secret_key", envelope.path("action").asText());
             throw WebhookRejectedException.wrongSecret("livechat", "Wrong secret_key");
         }
-        return toOperatorEvent(envelope.path("action").asText(), envelope.path("payload")).map(OperatorWebhook::of)
-                .orElse(OperatorWebhook.NOTHING);
+        return toOperatorEvent(envelope.path("action").asText(), envelope.path("payload"),
+                envelope.path("additional_data").path("chat_presence_user_ids"))
+                .map(OperatorWebhook::of).orElse(OperatorWebhook.NOTHING);
     }
 
-    Optional<OperatorEvent> toOperatorEvent(String action, JsonNode payload) {
+    Optional<OperatorEvent> toOperatorEvent(String action, JsonNode payload, JsonNode chatUsers) {
         String chatId = payload.path("chat_id").asText(null);
         Optional<String> conversationId = chatId == null ? Optional.empty()
                 : accounts.conversationOfChat(LiveChatTokens.PROVIDER, chatId);
         if (conversationId.isEmpty()) {
+            refuseIfItsFirstChatIsStarting(action, chatId, chatUsers);
             log.info("LiveChat webhook {} for unknown chat {}: ignored", action, chatId);
             return Optional.empty();
         }
         String id = conversationId.get();
         String customerId = accounts.find(id, LiveChatTokens.PROVIDER).map(ProviderAccounts.Account::customerId).orElse(null);
         return toOperatorEvent(id, customerId, action, payload, json);
+    }
+
+    /**
+     * A chat the gateway does not know may be the first chat of a customer whose {@code start_chat} LiveChat
+     * has acted on but whose answer has not reached the gateway yet (an operator took the chat at once). The
+     * webhook's chat users (additional data {@code chat_presence_user_ids}) name the customer: if a handoff of
+     * its conversation is being opened, the webhook is refused, 503, with nothing recorded, so LiveChat
+     * delivers it again once the chat is stored. Without the chat's users (a webhook registered without them)
+     * it cannot be told from the license's other chats and is ignored.
+     */
+    private void refuseIfItsFirstChatIsStarting(String action, String chatId, JsonNode chatUsers) {
+        if (!chatUsers.isArray() || chatUsers.isEmpty()) {
+            return;
+        }
+        List<String> userIds = new ArrayList<>();
+        chatUsers.forEach(user -> {
+            if (user.isTextual()) {
+                userIds.add(user.asText());
+            }
+        });
+        Optional<String> starting = accounts.conversationStartingFirstChat(LiveChatTokens.PROVIDER, userIds)
+                .filter(conversations::handoffStarting);
+        if (starting.isPresent()) {
+            log.info("conversation={} LiveChat {} of its first chat {} before start_chat's answer: to be delivered again",
+                    starting.get(), action, chatId);
+            throw new WebhookTooEarlyException(LiveChatTokens.PROVIDER, starting.get());
+        }
     }
 
     /**

@@ -714,6 +714,11 @@ public final class LiveChatPlatform {
         return Optional.of(view);
     }
 
+    /** Every chat's id, oldest first. */
+    public List<String> chatIds() {
+        return List.copyOf(chats.keySet());
+    }
+
     public Optional<String> entityIdOfChat(String chatId) {
         return Optional.ofNullable(chats.get(chatId)).map(chat -> chat.entityId);
     }
@@ -819,17 +824,35 @@ public final class LiveChatPlatform {
         }
         if (webhookUrl != null && !targetRegistered) {
             String id = targetWebhookIds.computeIfAbsent(action, a -> UUID.randomUUID().toString().replace("-", ""));
-            webhookOut.send(webhookUrl, envelope(id, webhookSecret, action, payload));
+            // the target stands for a webhook registered as the gateway registers it: with the chat's users
+            webhookOut.send(webhookUrl, envelope(id, webhookSecret, action, payload, chat, TARGET_ADDITIONAL_DATA));
         }
         destinations.forEach(registered -> webhookOut.send(registered.get("url").asText(),
-                envelope(registered.get("id").asText(), registered.get("secret_key").asText(), action, payload)));
+                envelope(registered.get("id").asText(), registered.get("secret_key").asText(), action, payload, chat,
+                        registered.get("additional_data"))));
     }
 
-    private ObjectNode envelope(String webhookId, String secretKey, String action, ObjectNode payload) {
+    private static final JsonNode TARGET_ADDITIONAL_DATA = JSON.createArrayNode().add("chat_presence_user_ids");
+
+    /** {@code additional_data} holds what the webhook was registered with: the chat's users, its properties. */
+    private ObjectNode envelope(String webhookId, String secretKey, String action, ObjectNode payload, Chat chat,
+                                JsonNode additionalData) {
         ObjectNode envelope = object().put("webhook_id", webhookId).put("secret_key", secretKey).put("action", action)
                 .put("organization_id", options.organizationId());
         envelope.set("payload", payload.deepCopy());
-        envelope.putObject("additional_data");
+        ObjectNode data = envelope.putObject("additional_data");
+        if (additionalData != null) {
+            additionalData.forEach(requested -> {
+                if (requested.asText().equals("chat_presence_user_ids")) {
+                    ArrayNode users = data.putArray("chat_presence_user_ids").add(chat.entityId);
+                    if (!chat.threads.isEmpty()) {
+                        chat.lastThread().agents.keySet().forEach(users::add);
+                    }
+                } else if (requested.asText().equals("chat_properties")) {
+                    data.putObject("chat_properties");
+                }
+            });
+        }
         return envelope;
     }
 
