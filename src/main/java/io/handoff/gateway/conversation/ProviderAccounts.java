@@ -1,5 +1,7 @@
 package io.handoff.gateway.conversation;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,14 +45,16 @@ public class ProviderAccounts {
      * (a start asked for, not answered yet): how a webhook of a chat not known yet is told apart.
      */
     public Optional<String> conversationStartingFirstChat(String provider, List<String> userIds) {
-        for (String userId : userIds) {
-            List<String> ids = jdbc.queryForList("select conversation_id from provider_account where provider = ? "
-                    + "and customer_id = ? and chat_id is null and chat_start_unanswered = true", String.class, provider, userId);
-            if (!ids.isEmpty()) {
-                return Optional.of(ids.get(0));
-            }
+        if (userIds.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        List<Object> arguments = new ArrayList<>();
+        arguments.add(provider);
+        arguments.addAll(userIds);
+        return jdbc.queryForList("select conversation_id from provider_account where provider = ? and customer_id in ("
+                        + String.join(", ", Collections.nCopies(userIds.size(), "?"))
+                        + ") and chat_id is null and chat_start_unanswered = true", String.class, arguments.toArray())
+                .stream().findFirst();
     }
 
     public void saveCustomer(String conversationId, String provider, String customerId) {

@@ -73,8 +73,12 @@ public class LiveChatWebhooks {
                 : accounts.conversationOfChat(LiveChatTokens.PROVIDER, chatId);
         if (conversationId.isEmpty()) {
             refuseIfItsFirstChatIsStarting(action, chatId, chatUsers);
-            log.info("LiveChat webhook {} for unknown chat {}: ignored", action, chatId);
-            return Optional.empty();
+            // its start's answer may have been stored since the first look
+            conversationId = accounts.conversationOfChat(LiveChatTokens.PROVIDER, chatId);
+            if (conversationId.isEmpty()) {
+                log.info("LiveChat webhook {} for unknown chat {}: ignored", action, chatId);
+                return Optional.empty();
+            }
         }
         String id = conversationId.get();
         String customerId = accounts.find(id, LiveChatTokens.PROVIDER).map(ProviderAccounts.Account::customerId).orElse(null);

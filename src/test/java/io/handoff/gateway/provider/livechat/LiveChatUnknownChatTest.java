@@ -38,8 +38,12 @@ class LiveChatUnknownChatTest {
         JdbcTemplate jdbc = MigratedDatabase.inMemory("unknown-chat");
         conversations = new ConversationStore(jdbc, Clock.systemUTC());
         accounts = new ProviderAccounts(jdbc);
-        webhooks = new LiveChatWebhooks(new LiveChatProperties(null, null, "client", null, null, null, null, null,
-                "secret", null, null, List.of(), List.of(), null, true), accounts, conversations, JSON);
+        webhooks = new LiveChatWebhooks(properties(), accounts, conversations, JSON);
+    }
+
+    static LiveChatProperties properties() {
+        return new LiveChatProperties(null, null, "client", null, null, null, null, null, "secret", null, null,
+                List.of(), List.of(), null, true);
     }
 
     /** A conversation whose handoff is being opened, its customer's first start_chat asked for and not answered. */
@@ -66,6 +70,33 @@ class LiveChatUnknownChatTest {
         firstChatStarting("shop:ann", "cust-ann");
         assertThat(webhooks.toOperatorEvent("user_added_to_chat", AGENT_JOINED, users("anna@example.com", "cust-bob"))).isEmpty();
         assertThat(webhooks.toOperatorEvent("user_added_to_chat", AGENT_JOINED, JSON.missingNode())).isEmpty();
+    }
+
+    @Test
+    void aStartAnsweredJustAfterTheFirstLookIsFoundByTheSecond() {
+        JdbcTemplate jdbc = MigratedDatabase.inMemory("unknown-chat-meanwhile");
+        conversations = new ConversationStore(jdbc, Clock.systemUTC());
+        accounts = new ProviderAccounts(jdbc) {
+            boolean looked;
+
+            @Override
+            public java.util.Optional<String> conversationOfChat(String provider, String chatId) {
+                java.util.Optional<String> found = super.conversationOfChat(provider, chatId);
+                if (!looked) { // start_chat's answer is stored right after the webhook's first look
+                    looked = true;
+                    saveChat("shop:ann", "livechat", "NEW1");
+                }
+                return found;
+            }
+        };
+        webhooks = new LiveChatWebhooks(properties(), accounts, conversations, JSON);
+        firstChatStarting("shop:ann", "cust-ann");
+
+        assertThat(webhooks.toOperatorEvent("user_added_to_chat", AGENT_JOINED, users("anna@example.com", "cust-ann")))
+                .hasValueSatisfying(event -> {
+                    assertThat(event.conversationId()).isEqualTo("shop:ann");
+                    assertThat(event.kind()).isEqualTo(io.handoff.gateway.conversation.OperatorEvent.Kind.JOINED);
+                });
     }
 
     @Test
